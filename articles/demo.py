@@ -1,0 +1,475 @@
+"""Demo content for the ``load_demo`` management command.
+
+Pure data: one article, six study records and a few resources about low dose
+naltrexone (LDN) in multiple sclerosis. All prose is original; facts come from
+the 2009 seed article and the study fact sheet in ``shared/data``.
+
+``checked_facts`` on each study lists only the facts the fact sheet marks as
+confirmed against an abstract or registry record. Anything not listed there is
+unchecked and must be shown as such.
+"""
+
+import textwrap
+
+ARTICLE = {
+    "slug": "low-dose-naltrexone-and-ms",
+    "title": "Low dose naltrexone (LDN) and MS: what the research shows",
+    "summary": (
+        "Low dose naltrexone is an old medicine that some people with MS take off-label. "
+        "Six small studies have given mixed results, so there is not yet enough evidence "
+        "to say whether it helps."
+    ),
+    "body": textwrap.dedent(
+        """\
+        ## What naltrexone is
+
+        Naltrexone is not a new drug. The US Food and Drug Administration (FDA) approved it in
+        1984 to help people recovering from dependence on heroin and other opioids. It blocks
+        the receptors those drugs act on, so they no longer give a "high". For that purpose the
+        usual dose is about 50 mg a day.
+
+        ## What "low dose" means
+
+        Low dose naltrexone, or LDN, is the same medicine at a small fraction of that amount,
+        usually a few milligrams a day.
+
+        Using LDN for MS is **off-label**: it is prescribed for a use it was not approved for.
+        People have also tried it off-label for other conditions, including HIV, fibromyalgia
+        and Crohn's disease.
+
+        One popular idea is that a tiny dose nudges the body into making more of its own
+        endorphins. That is a theory, not a proven explanation.
+
+        ## Why people with MS became interested
+
+        During the 2000s, many people with MS shared reports that LDN had helped them.
+        Progressive MS in particular had few treatments, and waiting years for research is hard
+        when your own condition keeps changing.
+
+        In 2004, the US National MS Society stated that no clinical data on naltrexone in MS
+        had been published. That was accurate then, but it is now history: several studies
+        have appeared since.
+
+        ## What the studies found
+
+        ### Gironi 2008: a pilot in primary-progressive MS
+
+        A multicentre team including San Raffaele Hospital in Milan, Italy, gave LDN to 40
+        people with primary-progressive MS for six months. There was no comparison group; the
+        main aim was to check safety and tolerability.
+
+        Five people dropped out and two major adverse events were recorded. Disability got worse
+        in one person. Spasticity (muscle stiffness) fell significantly, and levels of
+        beta-endorphin in the blood went up. A 2009 patient article gave the dose as 5 mg; we
+        have not yet confirmed this from the trial paper.
+
+        ### Cree 2010: a crossover trial of quality of life
+
+        At the University of California, San Francisco, 80 people enrolled and 60 finished.
+        Each person spent eight weeks on 4.5 mg of LDN each night and eight weeks on a dummy
+        pill, without knowing which was which.
+
+        While on LDN, people reported modest gains in mental quality of life, including mood,
+        pain and how they rated their own thinking. Physical quality of life did not change.
+        There were no serious side effects, though some people had vivid dreams.
+
+        ### Sharafaddinzadeh 2010: no difference found
+
+        A similar placebo-controlled crossover trial at two universities in Ahvaz, Iran,
+        included 96 people with relapsing-remitting or secondary-progressive MS over 17 weeks.
+        It found no difference between LDN and placebo on any part of its quality-of-life
+        questionnaire. The authors described LDN as relatively safe.
+
+        ### Later studies of everyday use
+
+        Three later studies looked back at people who were already taking LDN:
+
+        - **Turel 2015** searched clinic records at Penn State in the US and found 215 people
+          who had taken LDN. It looked at safety, tolerability and why people stopped. We have
+          not yet checked its findings.
+        - **Ludwig 2016** looked at 54 people with relapsing-remitting MS at the same clinic,
+          23 taking LDN alone and 31 taking it with glatiramer acetate. MRI scans, blood tests
+          and a timed 25-foot walk showed no significant differences, and people on LDN alone
+          did not get worse.
+        - **Raknes 2017** used Norway's national prescription records for 341 people who
+          started LDN in 2013. Their use of other MS medicines was the same in the two years
+          after starting as in the two years before.
+
+        | Study | Type of study | People | Main finding |
+        |---|---|---|---|
+        | Gironi 2008 | Open pilot, no control group | 40 | Mostly tolerated; spasticity fell |
+        | Cree 2010 | Randomised, placebo | 80 (60 finished) | Mental, not physical, quality of life better |
+        | Sharafaddinzadeh 2010 | Randomised, placebo | 96 | No difference from placebo |
+        | Turel 2015 | Chart review | 215 | Not yet checked |
+        | Ludwig 2016 | Look-back cohort | 54 | Stable; no significant differences |
+        | Raknes 2017 | Before and after, prescriptions | 341 | No change in other medicines |
+
+        ## What this adds up to
+
+        Put simply: the studies are small, the results are mixed, and there is not enough
+        evidence for a consensus. Only two are randomised trials; both were short, and they
+        disagree. The others looked back at records, which says something about tolerability
+        but cannot show whether LDN works.
+
+        No study so far has been large or long enough to show whether LDN changes relapses or
+        long-term disability.
+
+        ## Personal stories
+
+        Many people say LDN has helped them, and those accounts matter. But a personal story is
+        experience, not evidence: MS symptoms naturally come and go, and hope can change how we
+        feel. We keep members' accounts in a separate section, "Member experiences", so they are
+        not mixed up with study results.
+
+        ## Talking to your doctor
+
+        Because LDN is off-label, some doctors will prescribe it, usually case by case, and
+        others will not.
+
+        If you are curious about LDN, talk to your neurologist. Tell them about every medicine
+        you take, especially opioid painkillers, because naltrexone blocks their effect. Please
+        do not stop a disease-modifying treatment to try LDN without discussing it first.
+
+        MS is different for everyone, and so is the right treatment.
+        """
+    ),
+    "last_reviewed_on": "2026-11-25",
+    "study_keys": [
+        "gironi-2008-ppms-pilot",
+        "cree-2010-quality-of-life-crossover",
+        "sharafaddinzadeh-2010-quality-of-life-trial",
+        "turel-2015-chart-review",
+        "ludwig-2016-long-term-cohort",
+        "raknes-2017-prescription-database",
+    ],
+}
+
+
+STUDIES = [
+    {
+        "slug": "gironi-2008-ppms-pilot",
+        "title": "A pilot trial of low-dose naltrexone in primary progressive multiple sclerosis",
+        "authors": "Gironi M, Martinelli-Boneschi F, ... Comi G, Martino G",
+        "journal": "Mult Scler",
+        "year": 2008,
+        "citation_details": "14(8):1076-83",
+        "doi": "10.1177/1352458508095828",
+        "pmid": "18728058",
+        "registry_id": "",
+        "design": "single_arm",
+        "populations": ["ppms"],
+        "setting": "Multicentre, including San Raffaele Hospital, Milan, Italy (phase II, open-label)",
+        "participants_enrolled": 40,
+        "participants_completed": 35,
+        "dose": (
+            "Not stated in the abstract. A 2009 patient article gives 5 mg; "
+            "not yet confirmed from the trial paper."
+        ),
+        "comparator": "None (no control group)",
+        "duration": "6 months",
+        "outcomes_measured": (
+            "Main aims: safety and tolerability. Also disability progression, spasticity and "
+            "blood beta-endorphin levels."
+        ),
+        "main_result": (
+            "Over six months, disability progressed in 1 of 40 people. Spasticity fell "
+            "significantly and beta-endorphin levels rose."
+        ),
+        "adverse_events": (
+            "5 dropouts and 2 major adverse events. The nature of the events is not described "
+            "in the summary we checked."
+        ),
+        "limitations": (
+            "No control group, so changes cannot be put down to LDN. Small and short. The dose is "
+            "not yet confirmed. Completed count (35) is worked out as 40 enrolled minus 5 dropouts."
+        ),
+        "funding": "",
+        "plain_summary": (
+            "An early Italian study gave LDN to 40 people with primary-progressive MS for six "
+            "months, mainly to see whether it was safe. Most people tolerated it, muscle "
+            "stiffness eased and only one person's disability got worse. With **no comparison "
+            "group**, it cannot tell us whether LDN itself caused these changes."
+        ),
+        "checked_facts": [
+            "citation",
+            "design",
+            "participants",
+            "duration",
+            "main_result",
+            "adverse_events",
+            "doi",
+            "pmid",
+        ],
+    },
+    {
+        "slug": "cree-2010-quality-of-life-crossover",
+        "title": "Pilot trial of low-dose naltrexone and quality of life in multiple sclerosis",
+        "authors": "Cree BAC, Kornyeyeva E, Goodin DS",
+        "journal": "Ann Neurol",
+        "year": 2010,
+        "citation_details": "68(2):145-50",
+        "doi": "10.1002/ana.22006",
+        "pmid": "20695007",
+        "registry_id": "NCT00501696",
+        "design": "rct_crossover",
+        "populations": ["unspecified"],
+        "setting": "Single centre, University of California, San Francisco",
+        "participants_enrolled": 80,
+        "participants_completed": 60,
+        "dose": "4.5 mg each night",
+        "comparator": "Placebo",
+        "duration": "Two 8-week treatment periods within a 17-week study",
+        "outcomes_measured": (
+            "Self-reported quality of life: SF-36 physical and mental components, mental health "
+            "inventory, pain effects and perceived (thinking) deficits."
+        ),
+        "main_result": (
+            "Mental quality of life improved on LDN compared with placebo: SF-36 mental component "
+            "+3.3 (p=0.04), mental health inventory +6 (p<0.01), pain effects +1.6 (p=0.04) and "
+            "perceived deficits +2.4 (p=0.05). Physical quality of life did not change."
+        ),
+        "adverse_events": "There were no serious adverse events; some people reported vivid dreams.",
+        "limitations": (
+            "Small, short and single centre; 20 of 80 people did not finish. Measured quality "
+            "of life only, so it was not designed to show effects on relapses or disability."
+        ),
+        "funding": "",
+        "plain_summary": (
+            "In this US trial, people took LDN for eight weeks and a dummy pill for eight weeks, "
+            "without knowing which was which. On LDN they reported modest improvements in mood, "
+            "pain and thinking, but their **physical quality of life stayed the same**. No serious side "
+            "effects were seen; some people had vivid dreams."
+        ),
+        "checked_facts": [
+            "citation",
+            "design",
+            "participants",
+            "dose",
+            "duration",
+            "main_result",
+            "adverse_events",
+            "doi",
+            "pmid",
+            "registry_id",
+        ],
+    },
+    {
+        "slug": "sharafaddinzadeh-2010-quality-of-life-trial",
+        "title": (
+            "The effect of low-dose naltrexone on quality of life of patients with multiple "
+            "sclerosis: a randomized placebo-controlled trial"
+        ),
+        "authors": "Sharafaddinzadeh N, Moghtaderi A, Kashipazha D, Majdinasab N, Shalbafan B",
+        "journal": "Mult Scler",
+        "year": 2010,
+        "citation_details": "16(8):964-9",
+        "doi": "10.1177/1352458510366857",
+        "pmid": "20534644",
+        "registry_id": "",
+        "design": "rct_crossover",
+        "populations": ["rrms", "spms"],
+        "setting": "Two universities in Ahvaz, Iran (double-blind)",
+        "participants_enrolled": 96,
+        "participants_completed": None,
+        "dose": "4.5 mg a day (not yet confirmed against the paper)",
+        "comparator": "Placebo",
+        "duration": "17 weeks",
+        "outcomes_measured": "Quality of life on the MSQoL-54 questionnaire (all domains)",
+        "main_result": "No significant difference between LDN and placebo on any MSQoL-54 domain.",
+        "adverse_events": (
+            "Described by the authors as relatively safe. Details are not given in the summary we checked."
+        ),
+        "limitations": (
+            "Short, and measured quality of life only. Number completing not reported in the "
+            "summary we checked. Dose, PMID and DOI not yet confirmed against the paper."
+        ),
+        "funding": "",
+        "plain_summary": (
+            "This Iranian trial compared LDN with a dummy pill in 96 people with "
+            "relapsing-remitting or secondary-progressive MS over 17 weeks. It found **no "
+            "difference** in quality of life between LDN and placebo. The authors considered "
+            "LDN relatively safe."
+        ),
+        "checked_facts": [
+            "citation",
+            "design",
+            "participants",
+            "duration",
+            "main_result",
+            "adverse_events",
+        ],
+    },
+    {
+        "slug": "turel-2015-chart-review",
+        "title": (
+            "Low dose naltrexone for treatment of multiple sclerosis: a retrospective chart "
+            "review of safety and tolerability"
+        ),
+        "authors": "Turel AP, Oh KH, Zagon IS, McLaughlin PJ",
+        "journal": "J Clin Psychopharmacol",
+        "year": 2015,
+        "citation_details": "35(5):609-11",
+        "doi": "10.1097/JCP.0000000000000373",
+        "pmid": "26203498",
+        "registry_id": "",
+        "design": "case_series",
+        "populations": ["unspecified"],
+        "setting": (
+            "Retrospective chart review, Penn State MS clinic, USA, 2005-2012: 215 people "
+            "exposed to LDN among 435 charts"
+        ),
+        "participants_enrolled": 215,
+        "participants_completed": None,
+        "dose": "Usual low doses (exact doses not yet confirmed against the paper)",
+        "comparator": "None (no control group)",
+        "duration": "Varied; records from 2005 to 2012 (treatment lengths not yet confirmed)",
+        "outcomes_measured": "Safety, tolerability and reasons for stopping LDN",
+        "main_result": "Not yet confirmed against the paper.",
+        "adverse_events": "Not yet confirmed against the paper.",
+        "limitations": (
+            "Looks back at clinic records with no control group, so it cannot show whether LDN "
+            "works. Volume, pages, co-authors and DOI are not yet confirmed."
+        ),
+        "funding": "",
+        "plain_summary": (
+            "Researchers went through the records of an American MS clinic and found 215 people "
+            "who had taken LDN. They looked at side effects and why people stopped. **We have "
+            "not yet checked the findings** against the paper, so we do not summarise them here."
+        ),
+        "checked_facts": [
+            "design",
+            "participants",
+            "pmid",
+        ],
+    },
+    {
+        "slug": "ludwig-2016-long-term-cohort",
+        "title": (
+            "Long-term treatment with low dose naltrexone maintains stable health in patients "
+            "with multiple sclerosis"
+        ),
+        "authors": "Ludwig MD, Turel AP, Zagon IS, McLaughlin PJ",
+        "journal": "Mult Scler J Exp Transl Clin",
+        "year": 2016,
+        "citation_details": "2:2055217316672242",
+        "doi": "10.1177/2055217316672242",
+        "pmid": "28607740",
+        "registry_id": "",
+        "design": "cohort",
+        "populations": ["rrms"],
+        "setting": (
+            "Retrospective cohort, Penn State MS clinic, USA, 2006-2015: 54 people in total "
+            "(23 on LDN alone, 31 on glatiramer acetate plus LDN)"
+        ),
+        "participants_enrolled": 54,
+        "participants_completed": None,
+        "dose": "LDN; the dose is not given in the summary we checked",
+        "comparator": "Glatiramer acetate plus LDN group",
+        "duration": "Between 1 and 50 months after diagnosis",
+        "outcomes_measured": "Blood tests, timed 25-foot walk and MRI",
+        "main_result": (
+            "MRI, blood tests and the timed 25-foot walk showed no significant differences. "
+            "People taking LDN alone did not get worse."
+        ),
+        "adverse_events": "The authors judged LDN safe; people taking it alone did not get worse.",
+        "limitations": (
+            "Small, single clinic and looking back at records. People were not randomly "
+            "assigned, and there was no group without LDN."
+        ),
+        "funding": "",
+        "plain_summary": (
+            "This study looked back at 54 people with relapsing-remitting MS at one US clinic, "
+            "some on LDN alone and some on glatiramer acetate plus LDN. Their walking, blood "
+            "tests and MRI scans stayed **stable**. Because nobody in the study went without "
+            "LDN, it cannot show whether LDN caused that stability."
+        ),
+        "checked_facts": [
+            "citation",
+            "design",
+            "participants",
+            "duration",
+            "main_result",
+            "adverse_events",
+            "doi",
+            "pmid",
+        ],
+    },
+    {
+        "slug": "raknes-2017-prescription-database",
+        "title": (
+            "Low dose naltrexone in multiple sclerosis: effects on medication use. A quasi-experimental study"
+        ),
+        "authors": "Raknes G, Smabrekke L",
+        "journal": "PLoS One",
+        "year": 2017,
+        "citation_details": "12(11):e0187423",
+        "doi": "10.1371/journal.pone.0187423",
+        "pmid": "29099849",
+        "registry_id": "",
+        "design": "before_after",
+        "populations": ["unspecified"],
+        "setting": "Nationwide, Norwegian Prescription Database, Norway",
+        "participants_enrolled": 341,
+        "participants_completed": None,
+        "dose": "LDN started in 2013; the dose is not given in the summary we checked",
+        "comparator": "Own prescriptions in the two years before LDN",
+        "duration": "Two years before and two years after starting LDN",
+        "outcomes_measured": "How often disease-modifying drugs and symptom medicines were dispensed",
+        "main_result": (
+            "After starting LDN, people collected disease-modifying drugs and symptom "
+            "medicines as often as before."
+        ),
+        "adverse_events": "Not reported in the summary we checked.",
+        "limitations": (
+            "Uses prescription records only, with no direct measure of symptoms or disability. "
+            "No separate control group."
+        ),
+        "funding": "",
+        "plain_summary": (
+            "Norwegian researchers used national prescription records for 341 people with MS "
+            "who started LDN in 2013. In the two years after starting, their use of MS drugs "
+            "and symptom medicines **did not change** compared with the two years before."
+        ),
+        "checked_facts": [
+            "citation",
+            "design",
+            "participants",
+            "duration",
+            "main_result",
+            "doi",
+            "pmid",
+        ],
+    },
+]
+
+
+RESOURCES = [
+    {
+        "kind": "registry",
+        "title": "ClinicalTrials.gov record NCT00501696 (Cree 2010 trial)",
+        "url": "https://clinicaltrials.gov/study/NCT00501696",
+        "published_on": None,
+        "note": "The public registry entry for the UCSF crossover trial of LDN and quality of life.",
+    },
+    {
+        "kind": "organisation",
+        "title": "National Multiple Sclerosis Society (US)",
+        "url": "https://www.nationalmssociety.org/",
+        "published_on": None,
+        "note": "US charity with general information on MS treatments and living with MS.",
+    },
+    {
+        "kind": "organisation",
+        "title": "MS Society (UK)",
+        "url": "https://www.mssociety.org.uk/",
+        "published_on": None,
+        "note": "UK charity offering information and support for people affected by MS.",
+    },
+    {
+        "kind": "organisation",
+        "title": "MS Trust",
+        "url": "https://mstrust.org.uk/",
+        "published_on": None,
+        "note": "UK charity with plain-language guides to MS and its treatments.",
+    },
+]

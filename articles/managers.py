@@ -1,0 +1,38 @@
+from django.db import models
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+
+
+class PublishableQuerySet(models.QuerySet):
+    """The one door to the public for editorial content: published and not scheduled for later."""
+
+    def published(self):
+        return self.filter(status="published", published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Editors see drafts (marked as such); everyone else sees the published rows only."""
+        if getattr(user, "is_editor", False):
+            return self.all()
+        return self.published()
+
+
+class ArticleQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.select_related("author").order_by("-published_at", "-pk")
+
+
+class StudyQuerySet(PublishableQuerySet):
+    def with_evidence_level(self):
+        """Annotate `level` (1 strongest .. 5) and `design_rank` (the order of the design list) for sorting."""
+        from .models import Study
+
+        return self.annotate(
+            level=Case(
+                *[When(design=design, then=Value(level)) for design, level in Study.LEVEL_BY_DESIGN.items()],
+                output_field=IntegerField(),
+            ),
+            design_rank=Case(
+                *[When(design=design, then=Value(rank)) for rank, design in enumerate(Study.Design.values)],
+                output_field=IntegerField(),
+            ),
+        )

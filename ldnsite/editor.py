@@ -1,0 +1,87 @@
+"""The markdownx editor's two endpoints, mounted here instead of markdownx.urls.
+
+markdownx's own views have no login check and trust the client's content type; these check the user, cap the
+input, and accept only real JPEG, PNG or WebP images, re-encoded without metadata under a name we choose.
+"""
+
+import io
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_POST
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .markdown import MAX_LENGTH, render
+
+# Pillow format name -> the extension we give the stored file.
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+class ImageRejected(Exception):
+    pass
+
+
+def _require_editor(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.is_authenticated and user.is_editor):
+        raise PermissionDenied("Only editors can use the Markdown editor's preview and image upload.")
+
+
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    _require_editor(request)
+    content = request.POST.get("content", "")
+    if len(content) > MAX_LENGTH:
+        return HttpResponse(
+            f"<p>This text is longer than {MAX_LENGTH:,} characters; shorten it to see a preview.</p>",
+            status=400,
+        )
+    return HttpResponse(render(content))
+
+
+def reencode_image(upload) -> tuple[bytes, str]:
+    """Return the image's pixels re-encoded (no EXIF, no trailing data) and the extension for its format."""
+    if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
+        limit = settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)
+        raise ImageRejected(f"This image is too large: the limit is {limit} MB.")
+    data = upload.read()
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            image_format = probe.format
+            width, height = probe.size
+            probe.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ImageRejected("This file is not a JPEG, PNG or WebP image.") from exc
+    if image_format not in IMAGE_FORMATS:
+        raise ImageRejected("Only JPEG, PNG and WebP images can be uploaded.")
+    if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
+        raise ImageRejected("This image has too many pixels: please resize it before uploading.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            output = io.BytesIO()
+            image.save(output, format=image_format)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ImageRejected("This image could not be read: it may be damaged.") from exc
+    return output.getvalue(), IMAGE_FORMATS[image_format]
+
+
+@require_POST
+def upload_image(request: HttpRequest) -> JsonResponse:
+    _require_editor(request)
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"image": ["Choose an image file to upload."]}, status=400)
+    try:
+        content, extension = reencode_image(upload)
+    except ImageRejected as exc:
+        return JsonResponse({"image": [str(exc)]}, status=400)
+    name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(content))
+    return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})

@@ -1,0 +1,32 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views.decorators.cache import never_cache
+from django.views.static import serve
+
+from . import editor
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "ldnsite editors"
+admin.site.site_title = "ldnsite admin"
+
+
+@never_cache
+def healthz(request) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx_markdownify"),
+    path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload_image, name="markdownx_upload"),
+    path("testimonials/", include("testimonials.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
