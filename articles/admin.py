@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
@@ -40,6 +41,7 @@ class PublishingAdmin(admin.ModelAdmin):
 
 class ResourceInline(admin.TabularInline):
     model = Resource
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 1
     fields = ["position", "kind", "title", "url", "published_on", "note"]
 
@@ -80,7 +82,7 @@ class StudyAdminForm(forms.ModelForm):
 
     class Meta:
         model = Study
-        fields = "__all__"
+        fields = ["populations", "checked_facts"]  # the admin adds the rest from its fieldsets
 
 
 @admin.register(Study)
@@ -97,7 +99,9 @@ class StudyAdmin(PublishingAdmin):
             "design", "populations", "setting", "participants_enrolled", "participants_completed",
         ]}),
         ("Intervention", {"fields": ["dose", "comparator", "duration"]}),
-        ("Results", {"fields": ["outcomes_measured", "main_result", "adverse_events", "limitations", "funding"]}),
+        ("Results", {"fields": [
+            "outcomes_measured", "main_result", "adverse_events", "limitations", "funding",
+        ]}),
         ("For readers", {"fields": ["plain_summary"]}),
         ("Checking", {"fields": ["checked_facts"]}),
         ("Publication", {"fields": ["status", "published_at", "updated_at"]}),

@@ -23,7 +23,7 @@ class ArticleQuerySet(PublishableQuerySet):
 
 class StudyQuerySet(PublishableQuerySet):
     def with_evidence_level(self):
-        """Annotate `level` (1 strongest .. 5) and `design_rank` (the order of the design list) for sorting."""
+        """Annotate `level` (1 strongest .. 5) and `design_rank` (position in the design list), to sort by."""
         from .models import Study
 
         return self.annotate(

@@ -70,14 +70,16 @@ class Study(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     title = models.CharField(max_length=300)
-    authors = models.CharField(max_length=500, help_text="As in the paper, e.g. “Cree BAC, Kornyeyeva E, Goodin DS”.")
+    authors = models.CharField(
+        max_length=500, help_text="As in the paper, e.g. “Cree BAC, Kornyeyeva E, Goodin DS”."
+    )
     journal = models.CharField(max_length=200)
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1900), validate_not_future_year])
     citation_details = models.CharField(
         "volume, issue and pages", max_length=100, blank=True, help_text="For example 68(2):145-50."
     )
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
-    pmid = models.CharField("PubMed ID", max_length=9, blank=True, validators=[validate_pmid])
+    pmid = models.CharField("PubMed ID", max_length=20, blank=True, validators=[validate_pmid])
     registry_id = models.CharField(
         "trial registry number", max_length=40, blank=True, validators=[validate_registry_id]
     )
@@ -190,7 +192,9 @@ class Article(models.Model):
     last_reviewed_on = models.DateField(
         null=True, blank=True, help_text="When an editor last checked the article against the evidence."
     )
-    studies = models.ManyToManyField(Study, blank=True, related_name="articles", verbose_name="studies discussed")
+    studies = models.ManyToManyField(
+        Study, blank=True, related_name="articles", verbose_name="studies discussed"
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -216,7 +220,7 @@ class Article(models.Model):
 
 
 class Resource(models.Model):
-    """A further resource listed under an article: a video, an organisation's page, a registry, a discussion."""
+    """A further resource under an article: a video, an organisation's page, a registry, a discussion."""
 
     class Kind(models.TextChoices):
         VIDEO = "video", "Video"
@@ -228,7 +232,9 @@ class Resource(models.Model):
     kind = models.CharField(max_length=20, choices=Kind)
     title = models.CharField(max_length=200)
     url = models.URLField("address", max_length=500, validators=[URLValidator(schemes=["http", "https"])])
-    published_on = models.DateField(null=True, blank=True, help_text="When the resource was published, if known.")
+    published_on = models.DateField(
+        null=True, blank=True, help_text="When the resource was published, if known."
+    )
     note = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 

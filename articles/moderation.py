@@ -29,7 +29,7 @@ def _move(obj: models.Model, *, action: str, allowed_from: str, to: str, by, rea
 
 
 def publish(obj: models.Model, *, by):
-    """A draft article or study summary becomes public; its first publication date is kept on re-publishing."""
+    """A draft article or study summary becomes public; re-publishing keeps its first publication date."""
     return _move(obj, action="publish", allowed_from=DRAFT, to=PUBLISHED, by=by)
 
 

@@ -23,7 +23,9 @@ def validate_pmid(value: str) -> None:
 
 def validate_registry_id(value: str) -> None:
     if not REGISTRY_PATTERN.match(value):
-        raise ValidationError("Enter a trial registry number such as NCT00501696 (letters, digits and hyphens).")
+        raise ValidationError(
+            "Enter a trial registry number such as NCT00501696 (letters, digits and hyphens)."
+        )
 
 
 def validate_not_future_year(value: int) -> None:

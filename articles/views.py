@@ -16,7 +16,10 @@ def home(request: HttpRequest) -> HttpResponse:
     designs = dict(Study.Design.choices)
     design_counts = [
         {"label": designs[row["design"]], "count": row["count"]}
-        for row in studies.order_by().values("design").annotate(count=Count("pk")).order_by("-count", "design")
+        for row in studies.order_by()
+        .values("design")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "design")
     ]
     return render(
         request,
@@ -85,7 +88,12 @@ class StudyListView(ListView):
         context = super().get_context_data(**kwargs)
         current = self.sort_key()
         columns = []
-        for key, label in [("year", "Year"), ("design", "Design"), ("size", "Participants"), ("level", "Level")]:
+        for key, label in [
+            ("year", "Year"),
+            ("design", "Design"),
+            ("size", "Participants"),
+            ("level", "Level"),
+        ]:
             is_current = current.lstrip("-") == key
             descending = current.startswith("-")
             columns.append(

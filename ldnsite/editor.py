@@ -11,14 +11,21 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .markdown import MAX_LENGTH, render
 
-# Pillow format name -> the extension we give the stored file.
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Pillow format name -> (the format we write, the extension we give the stored file). Phones save many
+# photos as multi-picture JPEG ("MPO"): the first picture is kept, as an ordinary JPEG.
+IMAGE_FORMATS = {
+    "JPEG": ("JPEG", "jpg"),
+    "MPO": ("JPEG", "jpg"),
+    "PNG": ("PNG", "png"),
+    "WEBP": ("WEBP", "webp"),
+}
 
 
 class ImageRejected(Exception):
@@ -46,8 +53,8 @@ def preview(request: HttpRequest) -> HttpResponse:
 def reencode_image(upload) -> tuple[bytes, str]:
     """Return the image's pixels re-encoded (no EXIF, no trailing data) and the extension for its format."""
     if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
-        limit = settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise ImageRejected(f"This image is too large: the limit is {limit} MB.")
+        limit = filesizeformat(settings.IMAGE_UPLOAD_MAX_BYTES)
+        raise ImageRejected(f"This image is too large: the limit is {limit}.")
     data = upload.read()
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -60,17 +67,20 @@ def reencode_image(upload) -> tuple[bytes, str]:
         raise ImageRejected("Only JPEG, PNG and WebP images can be uploaded.")
     if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
         raise ImageRejected("This image has too many pixels: please resize it before uploading.")
+    write_format, extension = IMAGE_FORMATS[image_format]
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             image = ImageOps.exif_transpose(image)
-            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+            if write_format == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
+            # Pillow's JPEG writer copies the source's COM comment from image.info unless told otherwise.
+            image.info.pop("comment", None)
             output = io.BytesIO()
-            image.save(output, format=image_format)
+            image.save(output, format=write_format)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ImageRejected("This image could not be read: it may be damaged.") from exc
-    return output.getvalue(), IMAGE_FORMATS[image_format]
+    return output.getvalue(), extension
 
 
 @require_POST
@@ -83,5 +93,7 @@ def upload_image(request: HttpRequest) -> JsonResponse:
         content, extension = reencode_image(upload)
     except ImageRejected as exc:
         return JsonResponse({"image": [str(exc)]}, status=400)
-    name = default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(content))
+    name = default_storage.save(
+        f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{extension}", ContentFile(content)
+    )
     return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})

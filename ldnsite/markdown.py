@@ -1,17 +1,17 @@
 """The one way Markdown becomes HTML on ldnsite.
 
-python-markdown turns text into HTML with raw HTML switched off (it is shown as text), then nh3 keeps only an
-allowlist of tags and attributes, http/https/mailto or same-site links, and images stored on this site. Nothing
-else in the project marks text as safe.
+python-markdown turns text into HTML with raw HTML switched off (it is shown as text), then nh3 keeps only
+an allowlist of tags and attributes, http/https/mailto or same-site links, and images stored on this site.
+Nothing else in the project marks text as safe.
 """
 
 import re
 
 import markdown as python_markdown
 import nh3
-from markdown.treeprocessors import Treeprocessor
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
+from markdown.treeprocessors import Treeprocessor
 
 MAX_LENGTH = 50_000
 USER_LINK_REL = "nofollow noopener noreferrer ugc"

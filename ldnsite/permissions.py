@@ -13,7 +13,9 @@ def grant_group(apps, schema_editor, group_name: str, codenames: dict[str, list[
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=group_name)
     for app_label, names in codenames.items():
-        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=names))
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=names)
+        )
 
 
 def remove_group(apps, schema_editor, group_name: str) -> None:

@@ -169,9 +169,8 @@ class _DangerParser(HTMLParser):
             content = (attrs.get("content") or "").lower()
             if "url=" in re.sub(r"\s+", "", content) or any(s in content for s in DANGEROUS_SCHEMES):
                 self._report(f"<meta> with a URL in content: {raw[:120]!r}")
-        elif tag == "script":
-            if not _is_own_static(attrs.get("src")):
-                self._report(f"<script> without a {STATIC_PREFIX} src: {raw[:120]!r}")
+        elif tag == "script" and not _is_own_static(attrs.get("src")):
+            self._report(f"<script> without a {STATIC_PREFIX} src: {raw[:120]!r}")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # "<script/>" does not close a script element in HTML; treat it as a start tag only.

@@ -26,7 +26,9 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo article, study summaries and resources; demo accounts only with DEBUG on."
+    help = (
+        "Load (or refresh) the demo article, study summaries and resources; demo accounts only with DEBUG on."
+    )
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
