@@ -41,7 +41,6 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 SITE_NAME = "ldnsite"
-SITE_ID = 1
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,7 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.sites",
     "allauth",
     "allauth.account",
     "markdownx",
