@@ -5,15 +5,27 @@ an allowlist of tags and attributes, http/https/mailto or same-site links, and i
 Nothing else in the project marks text as safe.
 """
 
+import hashlib
 import re
 
 import markdown as python_markdown
 import nh3
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from markdown.treeprocessors import Treeprocessor
 
+# Editors write up to MAX_LENGTH characters; members' fields have lower caps of their own (a comment is
+# 5,000), because python-markdown has other inputs whose cost grows with the square of a paragraph's
+# length (runs of "``a`": about 1 s at 10,000 characters). Results are cached by content: each costs once.
 MAX_LENGTH = 50_000
+# python-markdown looks for the end of a link from every "[" to the end of the paragraph, which makes
+# crafted input (thousands of unmatched "[") take minutes. A "[" that cannot start a short link, and every
+# link after the first MAX_LINKS, is swapped for a placeholder before parsing and restored as text after.
+LINK_SPAN = 1_000
+MAX_LINKS = 200
+_BRACKET_PLACEHOLDER = "\ue000"
+CACHE_SECONDS = 24 * 60 * 60
 USER_LINK_REL = "nofollow noopener noreferrer ugc"
 
 ALLOWED_TAGS = {
@@ -34,6 +46,15 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 _FOOTNOTE_ID = re.compile(r"^fn(ref)?:[\w-]{1,40}$")
 _ALIGN = {"left", "right", "center"}
+_MEDIA_PATH = re.compile(r"^[A-Za-z0-9_\-/]+(\.[A-Za-z0-9]+)?$")
+
+
+def is_local_media(url: str) -> bool:
+    """A plain path inside MEDIA_URL: no "..", no encoded characters, no other host."""
+    if not url.startswith(settings.MEDIA_URL) or url.startswith("//"):
+        return False
+    rest = url[len(settings.MEDIA_URL) :]
+    return bool(_MEDIA_PATH.match(rest)) and ".." not in rest and "//" not in rest
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -43,7 +64,7 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if value in _ALIGN else None
     if tag == "img" and attribute == "src":
         # Only images stored on this site: an outside image would tell a tracker who reads the page.
-        return value if value.startswith(settings.MEDIA_URL) and not value.startswith("//") else None
+        return value if is_local_media(value) else None
     if tag == "a" and attribute == "href" and value.startswith("//"):
         return "https:" + value
     return value
@@ -66,7 +87,7 @@ class _OutsideImagesAsLinks(Treeprocessor):
     def run(self, root):
         for element in root.iter("img"):
             src = element.get("src", "")
-            if src.startswith(settings.MEDIA_URL) and not src.startswith("//"):
+            if is_local_media(src):
                 continue
             alt = element.get("alt") or "image"
             element.attrib.clear()
@@ -89,8 +110,64 @@ def _markdown() -> python_markdown.Markdown:
     return md
 
 
+def _code_span_end(source: str, start: int) -> int:
+    """Index just past the code span opening at `start`, or -1 when no closing run is near enough."""
+    run_end = start
+    while run_end < len(source) and source[run_end] == "`":
+        run_end += 1
+    run = source[start:run_end]
+    closing = re.compile(rf"(?<!`){run}(?!`)").search(source, run_end, run_end + LINK_SPAN * 5)
+    return closing.end() if closing else -1
+
+
+def _defuse_brackets(source: str) -> str:
+    """Keep a "[" only if it closes within LINK_SPAN in the same paragraph (with a ")" near when a "("
+    follows), and at most MAX_LINKS of them; skip backslash escapes and code spans as Markdown does."""
+    chars = list(source)
+    open_positions: list[int] = []
+    kept = 0
+    index, length = 0, len(source)
+    while index < length:
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "`":
+            end = _code_span_end(source, index)
+            if end != -1:
+                index = end
+                continue
+            while index < length and source[index] == "`":
+                index += 1
+            continue
+        if char == "\n" and source.startswith("\n", index + 1):
+            for start in open_positions:  # links never cross a blank line
+                chars[start] = _BRACKET_PLACEHOLDER
+            open_positions.clear()
+        elif char == "[":
+            open_positions.append(index)
+        elif char == "]" and open_positions:
+            start = open_positions.pop()
+            keep = index - start <= LINK_SPAN and kept < MAX_LINKS
+            if keep and source.startswith("(", index + 1):
+                keep = source.find(")", index + 2, index + 2 + LINK_SPAN) != -1
+            if keep:
+                kept += 1
+            else:
+                chars[start] = _BRACKET_PLACEHOLDER
+        index += 1
+    for start in open_positions:
+        chars[start] = _BRACKET_PLACEHOLDER
+    return "".join(chars)
+
+
 def render(text: str) -> SafeString:
-    """Markdown source -> sanitized HTML, safe to place in any page."""
-    source = (text or "")[:MAX_LENGTH]
-    html = _markdown().convert(source)
-    return mark_safe(_cleaner.clean(html))  # noqa: S308 - sanitized by nh3 just above
+    """Markdown source -> sanitized HTML, safe to place in any page. Results are cached by content."""
+    source = (text or "")[:MAX_LENGTH].replace(_BRACKET_PLACEHOLDER, "")
+    key = "markdown:" + hashlib.sha256(source.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        converted = _markdown().convert(_defuse_brackets(source))
+        html = _cleaner.clean(converted.replace(_BRACKET_PLACEHOLDER, "["))
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - sanitized by nh3 in this function
