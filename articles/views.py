@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView
 
+from ldnsite.comments.threads import thread_context
+
 from .models import Article, Study
 
 EVIDENCE_CONSENSUS = (
@@ -50,12 +52,15 @@ class ArticleDetailView(DetailView):
         user = self.request.user
         return (
             Article.objects.visible_to(user)
-            .select_related("author")
+            .select_related("author", "thread")
             .prefetch_related(
                 Prefetch("studies", queryset=Study.objects.visible_to(user).order_by("-year", "title")),
                 "resources",
             )
         )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **thread_context(self.request, self.object)}
 
 
 class StudyListView(ListView):
@@ -116,11 +121,12 @@ class StudyDetailView(DetailView):
 
     def get_queryset(self):
         user = self.request.user
-        return Study.objects.visible_to(user).prefetch_related(
+        return Study.objects.visible_to(user).select_related("thread").prefetch_related(
             Prefetch("articles", queryset=Article.objects.visible_to(user).order_by("-published_at"))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["level_descriptions"] = Study.LEVEL_DESCRIPTIONS
+        context.update(thread_context(self.request, self.object))
         return context

@@ -41,6 +41,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 SITE_NAME = "ldnsite"
+# The public address, for links in e-mails sent outside a request (reply notifications).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "markdownx",
     "ldnsite.accounts",
     "ldnsite.moderation",
+    "ldnsite.comments",
     "articles",
     "testimonials",
 ]
@@ -138,6 +141,21 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "ldnsite.accounts.forms.DisplayNameSignupForm"
 ACCOUNT_ADAPTER = "ldnsite.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ldnsite] "
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "homepage"
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # changing e-mail or password asks for the password again
+ACCOUNT_CHANGE_EMAIL = True  # one address per member; a new one is verified before it replaces the old
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell members when their password or e-mail address changes
+# allauth's default rate limits (login failures, sign-ups, confirmation and reset e-mails) stay on; they
+# live in the cache above, so production needs REDIS_URL to share them between processes.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -173,6 +191,14 @@ IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 4096 * 4096
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Comments ---------------------------------------------------------------------------------------------
+COMMENTS_HOLD_FIRST_COMMENT = env_bool("DJANGO_COMMENTS_HOLD_FIRST_COMMENT", True)
+COMMENTS_REPORTS_TO_HIDE = 3
+# (comments allowed, per seconds): members who joined within COMMENTS_NEW_MEMBER_DAYS get the stricter one.
+COMMENTS_NEW_MEMBER_DAYS = 7
+COMMENTS_RATE_NEW_MEMBER = (3, 10 * 60)
+COMMENTS_RATE_MEMBER = (10, 10 * 60)
 
 # --- E-mail -----------------------------------------------------------------------------------------------
 # Printed to the console unless an SMTP host is configured.

@@ -23,6 +23,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx_markdownify"),
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload_image, name="markdownx_upload"),
+    path("comments/", include("ldnsite.comments.urls")),
+    path("members/", include("ldnsite.accounts.urls")),
     path("testimonials/", include("testimonials.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),

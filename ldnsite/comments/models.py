@@ -1,0 +1,172 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .managers import CommentQuerySet, ThreadQuerySet
+
+MAX_DEPTH = 3
+MAX_COMMENT_LENGTH = 5_000
+EDIT_WINDOW = timezone.timedelta(minutes=15)
+
+
+class Thread(models.Model):
+    """The discussion under one article or study summary (member experiences join later)."""
+
+    article = models.OneToOneField(
+        "articles.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
+    )
+    study = models.OneToOneField(
+        "articles.Study", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(article__isnull=False) & Q(study__isnull=True))
+                | (Q(article__isnull=True) & Q(study__isnull=False)),
+                name="comments_thread_exactly_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Discussion of {self.subject}"
+
+    @property
+    def subject(self):
+        return self.article or self.study
+
+    def get_absolute_url(self) -> str:
+        return self.subject.get_absolute_url() + "#comments"
+
+
+class Comment(models.Model):
+    """A member's comment. Roots have depth 0; replies nest to MAX_DEPTH under their root."""
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held for moderation"
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden pending review"
+        REMOVED = "removed", "Removed by a moderator"
+        DELETED = "deleted", "Deleted by its author"
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    root = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="descendants")
+    depth = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(validators=[MaxLengthValidator(MAX_COMMENT_LENGTH)])
+    status = models.CharField(max_length=12, choices=Status, default=Status.HELD)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # A token from the form that was submitted: the same form sent twice makes one comment.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        permissions = [("moderate_comment", "Can moderate comments and reports")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(depth__lte=MAX_DEPTH), name="comments_comment_depth_capped"
+            ),
+            models.CheckConstraint(
+                condition=(Q(depth=0) & Q(parent__isnull=True) & Q(root__isnull=True))
+                | (Q(depth__gt=0) & Q(parent__isnull=False) & Q(root__isnull=False)),
+                name="comments_comment_root_and_parent_match_depth",
+            ),
+            models.CheckConstraint(
+                condition=Q(edited_at__isnull=True) | Q(edited_at__gte=F("created_at")),
+                name="comments_comment_edited_after_created",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["thread", "depth", "created_at"], name="comments_thread_roots_idx"),
+            models.Index(fields=["status", "created_at"], name="comments_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author or 'a former member'}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.thread.subject.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_gone(self) -> bool:
+        """Removed or deleted: only a placeholder remains, so replies keep their place."""
+        return self.status in (self.Status.REMOVED, self.Status.DELETED)
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    def can_be_edited_by(self, user, *, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            user.is_authenticated
+            and self.author_id == user.pk
+            and self.status in (self.Status.PUBLISHED, self.Status.HELD)
+            and now - self.created_at <= EDIT_WINDOW
+        )
+
+
+class Report(models.Model):
+    """A member's flag on a comment; one per member per comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        MISINFORMATION = "misinformation", "Medical misinformation"
+        SELLING = "selling", "Selling or sourcing drugs"
+        PERSONAL_DATA = "personal_data", "Someone's personal data"
+        ABUSE = "abuse", "Abuse or harassment"
+        AT_RISK = "at_risk", "Someone may be at risk"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=Reason)
+    note = models.TextField(blank=True, validators=[MaxLengthValidator(1_000)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="comments_report_one_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class Subscription(models.Model):
+    """A member asked for an e-mail when someone replies in this thread."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "member"], name="comments_subscription_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} follows {self.thread}"
+
+
+def new_submission_token() -> uuid.UUID:
+    return uuid.uuid4()

@@ -1,0 +1,65 @@
+"""Reply notifications: e-mail to members who follow a thread, with a signed one-click unsubscribe link."""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+UNSUBSCRIBE_SALT = "ldnsite.comments.unsubscribe"
+
+
+def unsubscribe_token(subscription) -> str:
+    return signing.dumps({"s": subscription.pk, "m": subscription.member_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token: str) -> dict | None:
+    try:
+        return signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def send_reply_notifications(comment_id: int) -> int:
+    """Tell the thread's followers about a comment, if it is public now. Returns how many were sent."""
+    from .models import Comment
+
+    comment = (
+        Comment.objects.public()
+        .select_related("author", "thread__article", "thread__study")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        return 0
+    subscriptions = comment.thread.subscriptions.select_related("member").exclude(member=comment.author_id)
+    messages = []
+    for subscription in subscriptions.filter(member__is_active=True):
+        unsubscribe_url = settings.SITE_URL + reverse(
+            "comments:unsubscribe", kwargs={"token": unsubscribe_token(subscription)}
+        )
+        context = {
+            "comment": comment,
+            "subject": comment.thread.subject,
+            "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+            "unsubscribe_url": unsubscribe_url,
+            "member": subscription.member,
+        }
+        messages.append(
+            EmailMessage(
+                subject=render_to_string("comments/email/reply_subject.txt", context).strip(),
+                body=render_to_string("comments/email/reply_body.txt", context),
+                to=[subscription.member.email],
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+            )
+        )
+    if messages:
+        get_connection().send_messages(messages)
+        logger.info("comment reply notifications sent", extra={"comment": comment.pk, "count": len(messages)})
+    return len(messages)

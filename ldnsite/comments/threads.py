@@ -1,0 +1,104 @@
+"""Reading a thread: one page of root comments and everything under them, in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+
+from .managers import is_moderator
+from .models import Comment, Subscription, new_submission_token
+
+ROOTS_PER_PAGE = 20
+
+
+@dataclass
+class Node:
+    comment: Comment
+    show_text: bool
+    children: list["Node"] = field(default_factory=list)
+
+
+def has_verified_email(user) -> bool:
+    return user.is_authenticated and EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def _readable(user, moderator: bool):
+    """The Q() for comments whose text this reader may see."""
+    if moderator:
+        return Q()
+    readable = Q(status=Comment.Status.PUBLISHED)
+    if user.is_authenticated:
+        readable |= Q(author=user, status__in=[Comment.Status.HELD, Comment.Status.HIDDEN])
+    return readable
+
+
+def build_tree(roots: list[Comment], descendants: list[Comment], user, moderator: bool) -> list[Node]:
+    """Nest descendants under their parents; unreadable comments stay only as placeholders above replies."""
+
+    def readable(comment: Comment) -> bool:
+        if moderator:
+            return True
+        if comment.status == Comment.Status.PUBLISHED:
+            return True
+        return (
+            user.is_authenticated
+            and comment.author_id == user.pk
+            and comment.status in (Comment.Status.HELD, Comment.Status.HIDDEN)
+        )
+
+    nodes = {c.pk: Node(c, show_text=readable(c) and not c.is_gone) for c in [*roots, *descendants]}
+    for comment in descendants:
+        parent = nodes.get(comment.parent_id)
+        if parent is not None:
+            parent.children.append(nodes[comment.pk])
+
+    def prune(node: Node) -> Node | None:
+        node.children = [kept for child in node.children if (kept := prune(child)) is not None]
+        return node if node.show_text or node.children else None
+
+    return [kept for root in roots if (kept := prune(nodes[root.pk])) is not None]
+
+
+def thread_context(request, subject, *, form=None) -> dict:
+    """Everything the comment section of an article or study page needs."""
+    user = request.user
+    moderator = is_moderator(user)
+    thread = getattr(subject, "thread", None)
+    context = {
+        "comment_subject": subject,
+        "comment_kind": subject._meta.model_name,
+        "thread": thread,
+        "comment_nodes": [],
+        "comment_page": None,
+        "comment_count": 0,
+        "can_comment": has_verified_email(user),
+        "is_moderator": moderator,
+        "is_subscribed": False,
+        "comment_form_token": new_submission_token(),
+    }
+    if thread is None:
+        return context
+    readable = _readable(user, moderator)
+    readable_below = Comment.objects.filter(root=OuterRef("pk")).filter(readable)
+    roots = (
+        Comment.objects.filter(thread=thread, depth=0)
+        .filter(readable | Q(Exists(readable_below)))
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    page = Paginator(roots, ROOTS_PER_PAGE).get_page(request.GET.get("comments"))
+    page_roots = list(page.object_list)
+    descendants = list(
+        Comment.objects.filter(root__in=[root.pk for root in page_roots])
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    context.update(
+        comment_nodes=build_tree(page_roots, descendants, user, moderator),
+        comment_page=page,
+        comment_count=page.paginator.count,
+        is_subscribed=user.is_authenticated
+        and Subscription.objects.filter(thread=thread, member=user).exists(),
+    )
+    return context

@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.models import Article, Study
+from ldnsite.moderation.exceptions import InvalidTransition
+from ldnsite.ratelimit import is_limited
+
+from . import moderation, notifications
+from .forms import CommentForm, EditCommentForm, ReportForm
+from .models import Comment, Subscription, Thread, new_submission_token
+from .threads import has_verified_email
+
+# Which objects can be discussed, each read through its public door.
+SUBJECTS = {
+    "article": (lambda: Article.objects.published(), "article"),
+    "study": (lambda: Study.objects.published(), "study"),
+}
+
+
+def _public_subject(kind: str, slug: str):
+    if kind not in SUBJECTS:
+        raise Http404("Nothing to discuss here.")
+    public_queryset, _ = SUBJECTS[kind]
+    return get_object_or_404(public_queryset(), slug=slug)
+
+
+def _thread_for(subject) -> Thread:
+    field = SUBJECTS[subject._meta.model_name][1]
+    thread, _ = Thread.objects.get_or_create(**{field: subject})
+    return thread
+
+
+def _visible_comment(user, pk: int) -> Comment:
+    """A comment in a public thread whose text this member may see (their own, or a published one)."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("thread__article", "thread__study", "author").filter(
+            thread__in=Thread.objects.public()
+        ),
+        pk=pk,
+    )
+    if comment.status != Comment.Status.PUBLISHED and comment.author_id != user.pk:
+        raise Http404("No such comment.")
+    return comment
+
+
+def _form_page(request, *, subject, form, parent=None, status=200, limited=False) -> HttpResponse:
+    return render(
+        request,
+        "comments/comment_form.html",
+        {"subject": subject, "form": form, "parent": parent, "kind": subject._meta.model_name,
+         "limited": limited},
+        status=status,
+    )  # fmt: skip
+
+
+def _rate_limited(user) -> bool:
+    joined_recently = timezone.now() - user.date_joined < timezone.timedelta(
+        days=settings.COMMENTS_NEW_MEMBER_DAYS
+    )
+    limit, period = settings.COMMENTS_RATE_NEW_MEMBER if joined_recently else settings.COMMENTS_RATE_MEMBER
+    return is_limited(f"comment:{user.pk}", limit=limit, period=period)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | None = None) -> HttpResponse:
+    """GET: the form on a page of its own (replies without JavaScript). POST: post a comment or a reply."""
+    subject = _public_subject(kind, slug)
+    parent = None
+    if parent_pk is not None:
+        parent = _visible_comment(request.user, parent_pk)
+        if parent.thread.subject != subject:
+            raise Http404("That comment is not in this discussion.")
+    if not has_verified_email(request.user):
+        messages.error(request, "Please confirm your e-mail address before you comment.")
+        return redirect("account_email")
+    if request.method == "GET":
+        initial = {"token": new_submission_token(), "parent": parent.pk if parent else None}
+        return _form_page(request, subject=subject, form=CommentForm(initial=initial), parent=parent)
+
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, subject=subject, form=form, parent=parent, status=400)
+    token = form.cleaned_data["token"]
+    duplicate = Comment.objects.filter(submission_token=token, author=request.user).first()
+    if duplicate is not None:
+        return redirect(duplicate.get_absolute_url())
+    thread = _thread_for(subject)
+    parent_id = form.cleaned_data["parent"]
+    if parent_id:
+        parent = Comment.objects.filter(pk=parent_id, thread=thread).first()
+        if parent is None or parent.is_gone or (
+            parent.status != Comment.Status.PUBLISHED and parent.author_id != request.user.pk
+        ):
+            form.add_error(None, "You can only reply to a comment that is shown in this discussion.")
+            return _form_page(request, subject=subject, form=form, status=400)
+    if _rate_limited(request.user):
+        form.add_error(None, "You are posting faster than we allow. Please wait a few minutes: your text is "
+                             "still here, ready to send.")  # fmt: skip
+        return _form_page(request, subject=subject, form=form, parent=parent, status=429, limited=True)
+    try:
+        comment = moderation.submit(
+            thread, author=request.user, body=form.cleaned_data["body"], parent=parent, token=token
+        )
+    except IntegrityError:  # the same form sent twice at the same moment
+        duplicate = get_object_or_404(Comment, submission_token=token, author=request.user)
+        return redirect(duplicate.get_absolute_url())
+    if form.cleaned_data["subscribe"]:
+        moderation.subscribe(thread, member=request.user)
+    if comment.status == Comment.Status.HELD:
+        messages.info(
+            request,
+            "Thank you. Your first comment waits for a moderator; only you can see it until it is approved.",
+        )
+    else:
+        messages.success(request, "Your comment is posted.")
+    return redirect(comment.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _visible_comment(request.user, pk)
+    if comment.author_id != request.user.pk:
+        raise Http404("No such comment.")
+    if not comment.can_be_edited_by(request.user):
+        messages.error(request, "Comments can be edited for 15 minutes after posting; this one can no longer be.")
+        return redirect(comment.get_absolute_url())
+    form = EditCommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.edit(comment, by=request.user, body=form.cleaned_data["body"])
+        except moderation.EditWindowClosed as exc:
+            form.add_error(None, f"{exc} Copy your text if you want to keep it.")
+        else:
+            messages.success(request, "Your comment is updated.")
+            return redirect(comment.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "comments/comment_edit.html", {"comment": comment, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _visible_comment(request.user, pk)
+    if comment.author_id != request.user.pk:
+        raise Http404("No such comment.")
+    if request.method == "POST":
+        try:
+            moderation.delete_by_author(comment, by=request.user)
+        except InvalidTransition:
+            pass  # already gone: deleting twice is not an error for the member
+        messages.success(request, "Your comment is deleted. Replies to it stay in the discussion.")
+        return redirect(comment.thread.get_absolute_url())
+    return render(request, "comments/comment_confirm_delete.html", {"comment": comment})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _visible_comment(request.user, pk)
+    if comment.author_id == request.user.pk or not comment.is_published:
+        raise Http404("No such comment.")
+    if not has_verified_email(request.user):
+        messages.error(request, "Please confirm your e-mail address before you report a comment.")
+        return redirect("account_email")
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.report(
+                comment, by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            )
+        except moderation.AlreadyReported:
+            messages.info(request, "You have already reported this comment. Moderators will look at it.")
+        else:
+            messages.success(request, "Thank you. Moderators will look at this comment.")
+        return redirect(comment.thread.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "comments/report_form.html", {"comment": comment, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def follow_thread(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    subject = _public_subject(kind, slug)
+    thread = _thread_for(subject)
+    if request.POST.get("follow") == "1":
+        moderation.subscribe(thread, member=request.user)
+        messages.success(request, "You will get an e-mail when someone replies in this discussion.")
+    else:
+        moderation.unsubscribe(thread, member=request.user)
+        messages.success(request, "You will no longer get e-mails about this discussion.")
+    return redirect(thread.get_absolute_url())
+
+
+@csrf_exempt  # the signed token is the authority; mail clients send one-click unsubscribes without a session
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    data = notifications.read_unsubscribe_token(token)
+    if data is None:
+        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
+    subscription = (
+        Subscription.objects.select_related("thread__article", "thread__study")
+        .filter(pk=data.get("s"), member_id=data.get("m"))
+        .first()
+    )
+    if request.method == "POST":
+        if subscription is not None:
+            subscription.delete()
+        return render(request, "comments/unsubscribe.html", {"done": True})
+    return render(request, "comments/unsubscribe.html", {"subscription": subscription, "token": token})
