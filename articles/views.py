@@ -121,8 +121,12 @@ class StudyDetailView(DetailView):
 
     def get_queryset(self):
         user = self.request.user
-        return Study.objects.visible_to(user).select_related("thread").prefetch_related(
-            Prefetch("articles", queryset=Article.objects.visible_to(user).order_by("-published_at"))
+        return (
+            Study.objects.visible_to(user)
+            .select_related("thread")
+            .prefetch_related(
+                Prefetch("articles", queryset=Article.objects.visible_to(user).order_by("-published_at"))
+            )
         )
 
     def get_context_data(self, **kwargs):

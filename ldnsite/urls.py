@@ -25,6 +25,7 @@ urlpatterns = [
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload_image, name="markdownx_upload"),
     path("comments/", include("ldnsite.comments.urls")),
     path("members/", include("ldnsite.accounts.urls")),
+    path("moderation/", include("ldnsite.moderation.urls")),
     path("testimonials/", include("testimonials.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),

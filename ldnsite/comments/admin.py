@@ -37,7 +37,17 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["author", "thread__article", "thread__study"]
     search_fields = ["body"]
-    readonly_fields = ["thread", "author", "parent", "root", "depth", "body", "status", "created_at", "edited_at"]
+    readonly_fields = [
+        "thread",
+        "author",
+        "parent",
+        "root",
+        "depth",
+        "body",
+        "status",
+        "created_at",
+        "edited_at",
+    ]
     fields = readonly_fields
     inlines = [ReportInline]
     actions = ["publish_held", "restore_hidden", "hide_published", "remove_selected"]
@@ -62,7 +72,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Remove the selected comments", permissions=["moderate"])
     def remove_selected(self, request, queryset) -> None:
-        _bulk(self, request, queryset, moderation.remove, "removed", reason="Removed by a moderator in the admin")
+        _bulk(
+            self,
+            request,
+            queryset,
+            moderation.remove,
+            "removed",
+            reason="Removed by a moderator in the admin",
+        )
 
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("comments.moderate_comment")

@@ -19,9 +19,7 @@ class CommentForm(forms.Form):
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     token = forms.UUIDField(widget=forms.HiddenInput)
-    subscribe = forms.BooleanField(
-        required=False, label="E-mail me when someone replies in this discussion"
-    )
+    subscribe = forms.BooleanField(required=False, label="E-mail me when someone replies in this discussion")
 
 
 class EditCommentForm(forms.Form):

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from .managers import CommentQuerySet, ThreadQuerySet
@@ -39,12 +38,12 @@ class Thread(models.Model):
     def __str__(self) -> str:
         return f"Discussion of {self.subject}"
 
+    def get_absolute_url(self) -> str:
+        return self.subject.get_absolute_url() + "#comments"
+
     @property
     def subject(self):
         return self.article or self.study
-
-    def get_absolute_url(self) -> str:
-        return self.subject.get_absolute_url() + "#comments"
 
 
 class Comment(models.Model):
@@ -61,8 +60,12 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
     )
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
-    root = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="descendants")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="descendants"
+    )
     depth = models.PositiveSmallIntegerField(default=0)
     body = models.TextField(validators=[MaxLengthValidator(MAX_COMMENT_LENGTH)])
     status = models.CharField(max_length=12, choices=Status, default=Status.HELD)
@@ -77,9 +80,7 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         permissions = [("moderate_comment", "Can moderate comments and reports")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(depth__lte=MAX_DEPTH), name="comments_comment_depth_capped"
-            ),
+            models.CheckConstraint(condition=Q(depth__lte=MAX_DEPTH), name="comments_comment_depth_capped"),
             models.CheckConstraint(
                 condition=(Q(depth=0) & Q(parent__isnull=True) & Q(root__isnull=True))
                 | (Q(depth__gt=0) & Q(parent__isnull=False) & Q(root__isnull=False)),
@@ -156,7 +157,9 @@ class Subscription(models.Model):
     """A member asked for an e-mail when someone replies in this thread."""
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

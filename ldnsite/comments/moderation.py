@@ -4,6 +4,8 @@ Each function runs in one transaction, locks the row, refuses moves the table be
 one ModerationEvent, and sends e-mail only after the transaction commits.
 """
 
+import contextlib
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +14,7 @@ from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.moderation.models import record
 
 from . import notifications
+from .managers import is_moderator
 from .models import MAX_DEPTH, Comment, Report, Subscription, Thread
 
 Status = Comment.Status
@@ -42,7 +45,7 @@ class EditWindowClosed(Exception):
 
 def needs_premoderation(author) -> bool:
     """A member's first comment waits for a moderator; after one is published, comments go straight up."""
-    if not settings.COMMENTS_HOLD_FIRST_COMMENT:
+    if not settings.COMMENTS_HOLD_FIRST_COMMENT or is_moderator(author):
         return False
     return not Comment.objects.filter(author=author, status=Status.PUBLISHED).exists()
 
@@ -140,10 +143,9 @@ def report(comment: Comment, *, by, reason: str, note: str = "") -> Report:
         raise AlreadyReported("You have already reported this comment.") from exc
     open_reports = comment.reports.filter(resolved_at__isnull=True).values("reporter").distinct().count()
     if open_reports >= settings.COMMENTS_REPORTS_TO_HIDE:
-        try:
+        # Already hidden, held or removed: nothing more to do.
+        with contextlib.suppress(InvalidTransition):
             hide(comment, by=None, reason=f"Hidden automatically after {open_reports} reports.")
-        except InvalidTransition:
-            pass  # already hidden, held or removed: nothing more to do
     return created
 
 

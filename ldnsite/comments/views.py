@@ -1,3 +1,5 @@
+import contextlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -96,8 +98,10 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
     parent_id = form.cleaned_data["parent"]
     if parent_id:
         parent = Comment.objects.filter(pk=parent_id, thread=thread).first()
-        if parent is None or parent.is_gone or (
-            parent.status != Comment.Status.PUBLISHED and parent.author_id != request.user.pk
+        if (
+            parent is None
+            or parent.is_gone
+            or (parent.status != Comment.Status.PUBLISHED and parent.author_id != request.user.pk)
         ):
             form.add_error(None, "You can only reply to a comment that is shown in this discussion.")
             return _form_page(request, subject=subject, form=form, status=400)
@@ -131,7 +135,9 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if comment.author_id != request.user.pk:
         raise Http404("No such comment.")
     if not comment.can_be_edited_by(request.user):
-        messages.error(request, "Comments can be edited for 15 minutes after posting; this one can no longer be.")
+        messages.error(
+            request, "Comments can be edited for 15 minutes after posting; this one can no longer be."
+        )
         return redirect(comment.get_absolute_url())
     form = EditCommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
@@ -153,10 +159,9 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if comment.author_id != request.user.pk:
         raise Http404("No such comment.")
     if request.method == "POST":
-        try:
+        # Already gone: deleting twice is not an error for the member.
+        with contextlib.suppress(InvalidTransition):
             moderation.delete_by_author(comment, by=request.user)
-        except InvalidTransition:
-            pass  # already gone: deleting twice is not an error for the member
         messages.success(request, "Your comment is deleted. Replies to it stay in the discussion.")
         return redirect(comment.thread.get_absolute_url())
     return render(request, "comments/comment_confirm_delete.html", {"comment": comment})

@@ -1,0 +1,71 @@
+import pytest
+
+from ldnsite.comments import moderation
+from ldnsite.comments.models import Comment, Thread
+from ldnsite.moderation.models import ModerationEvent
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user(display_name="Mod Mo", groups=["Moderators"], is_staff=True)
+
+
+@pytest.fixture
+def held_comment(make_article, make_user):
+    thread = Thread.objects.create(article=make_article())
+    return moderation.submit(thread, author=make_user(), body="HELD-QUEUE-MARKER")
+
+
+@pytest.mark.django_db
+def test_queue_is_for_moderators_only(client, member, held_comment):
+    assert client.get("/moderation/").status_code == 302
+    client.force_login(member)
+    assert client.get("/moderation/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_moderator_sees_held_comment_and_publishes_it(client, moderator, held_comment):
+    client.force_login(moderator)
+    assert "HELD-QUEUE-MARKER" in client.get("/moderation/").content.decode()
+
+    response = client.post(f"/moderation/comments/{held_comment.pk}/publish/")
+
+    held_comment.refresh_from_db()
+    assert response.status_code == 302 and held_comment.is_published
+    event = ModerationEvent.objects.get(action="publish")
+    assert event.actor == moderator and event.from_state == "held"
+
+
+@pytest.mark.django_db
+def test_second_moderator_is_told_it_was_already_decided(client, moderator, held_comment, make_user):
+    client.force_login(moderator)
+    client.post(f"/moderation/comments/{held_comment.pk}/publish/")
+    client.force_login(make_user(groups=["Moderators"], is_staff=True))
+
+    response = client.post(f"/moderation/comments/{held_comment.pk}/publish/", follow=True)
+
+    assert "already decided by another moderator" in response.content.decode()
+    assert ModerationEvent.objects.filter(action="publish").count() == 1
+
+
+@pytest.mark.django_db
+def test_removal_needs_a_reason(client, moderator, held_comment):
+    client.force_login(moderator)
+
+    client.post(f"/moderation/comments/{held_comment.pk}/remove/", {"reason": ""})
+    held_comment.refresh_from_db()
+    assert held_comment.status == Comment.Status.HELD
+
+    client.post(f"/moderation/comments/{held_comment.pk}/remove/", {"reason": "Advertises a pharmacy"})
+    held_comment.refresh_from_db()
+    assert held_comment.status == Comment.Status.REMOVED
+    assert ModerationEvent.objects.get(action="remove").reason == "Advertises a pharmacy"
+
+
+@pytest.mark.django_db
+def test_decisions_need_post(client, moderator, held_comment):
+    client.force_login(moderator)
+
+    assert client.get(f"/moderation/comments/{held_comment.pk}/publish/").status_code == 405
+    held_comment.refresh_from_db()
+    assert held_comment.status == Comment.Status.HELD
