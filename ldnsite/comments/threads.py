@@ -81,12 +81,12 @@ def thread_context(request, subject, *, form=None) -> dict:
         return context
     readable = _readable(user, moderator)
     readable_below = Comment.objects.filter(root=OuterRef("pk")).filter(readable)
-    roots = (
-        Comment.objects.filter(thread=thread, depth=0)
-        .filter(readable | Q(Exists(readable_below)))
-        .select_related("author")
-        .order_by("created_at", "pk")
-    )
+    roots = Comment.objects.filter(thread=thread, depth=0)
+    if not moderator:
+        # Not `readable | ...` for moderators: an empty Q() would vanish from the OR and leave only roots
+        # with replies.
+        roots = roots.filter(readable | Q(Exists(readable_below)))
+    roots = roots.select_related("author").order_by("created_at", "pk")
     page = Paginator(roots, ROOTS_PER_PAGE).get_page(request.GET.get("comments"))
     page_roots = list(page.object_list)
     descendants = list(

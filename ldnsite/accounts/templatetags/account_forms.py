@@ -1,9 +1,9 @@
 """Template helpers for the account pages (allauth's element templates in templates/allauth/elements/).
 
-allauth's ``{% element field %}`` takes plain attributes (name, id, type, value, required...). Working them out
-from a Django bound field in template language alone gets the awkward cases wrong (an e-mail field that is a
-TextInput with ``type="email"`` in its attrs, passwords that must never be echoed back, checkboxes), so
-``field_spec`` does it in Python and ``fields.html`` passes the result on.
+allauth's ``{% element field %}`` takes plain attributes (name, id, type, value, required...). Working them
+out from a Django bound field in template language alone gets the awkward cases wrong (an e-mail field that
+is a TextInput with ``type="email"`` in its attrs, passwords that must never be echoed back, checkboxes),
+so ``field_spec`` does it in Python and ``fields.html`` passes the result on.
 """
 
 from django import forms, template
