@@ -1,11 +1,11 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from ldnsite.choices import MSType
-from ldnsite.moderation.exceptions import InvalidTransition
+from ldnsite.moderation.actions import apply_transition
 
 from . import moderation
 from .models import Article, Resource, Study
@@ -19,24 +19,13 @@ class PublishingAdmin(admin.ModelAdmin):
     actions = ["publish_selected", "unpublish_selected"]
     list_filter = ["status"]
 
-    def _apply(self, request, queryset, transition, done: str) -> None:
-        moved = 0
-        for obj in queryset:
-            try:
-                transition(obj, by=request.user)
-                moved += 1
-            except InvalidTransition as exc:
-                self.message_user(request, f"“{obj}”: {exc}", messages.WARNING)
-        if moved:
-            self.message_user(request, f"{moved} {done}.", messages.SUCCESS)
-
     @admin.action(description="Publish the selected entries", permissions=["change"])
     def publish_selected(self, request, queryset) -> None:
-        self._apply(request, queryset, moderation.publish, "published")
+        apply_transition(self, request, queryset, moderation.publish, "published")
 
     @admin.action(description="Return the selected entries to draft", permissions=["change"])
     def unpublish_selected(self, request, queryset) -> None:
-        self._apply(request, queryset, moderation.unpublish, "returned to draft")
+        apply_transition(self, request, queryset, moderation.unpublish, "returned to draft")
 
 
 class ResourceInline(admin.TabularInline):

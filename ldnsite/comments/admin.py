@@ -1,21 +1,9 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from ldnsite.moderation.exceptions import InvalidTransition
+from ldnsite.moderation.actions import apply_transition
 
 from . import moderation
 from .models import Comment, Report
-
-
-def _bulk(modeladmin, request, queryset, transition, done: str, **kwargs) -> None:
-    moved = 0
-    for comment in queryset:
-        try:
-            transition(comment, by=request.user, **kwargs)
-            moved += 1
-        except InvalidTransition as exc:
-            modeladmin.message_user(request, f"Comment {comment.pk}: {exc}", messages.WARNING)
-    if moved:
-        modeladmin.message_user(request, f"{moved} comment(s) {done}.", messages.SUCCESS)
 
 
 class ReportInline(admin.TabularInline):
@@ -60,24 +48,33 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected held comments", permissions=["moderate"])
     def publish_held(self, request, queryset) -> None:
-        _bulk(self, request, queryset, moderation.publish, "published")
+        apply_transition(self, request, queryset, moderation.publish, "comment(s) published")
 
     @admin.action(description="Restore the selected hidden comments", permissions=["moderate"])
     def restore_hidden(self, request, queryset) -> None:
-        _bulk(self, request, queryset, moderation.restore, "restored", reason="Reviewed in the admin")
+        apply_transition(
+            self, request, queryset, moderation.restore, "comment(s) restored", reason="Reviewed in the admin"
+        )
 
     @admin.action(description="Hide the selected comments for review", permissions=["moderate"])
     def hide_published(self, request, queryset) -> None:
-        _bulk(self, request, queryset, moderation.hide, "hidden", reason="Hidden by a moderator in the admin")
+        apply_transition(
+            self,
+            request,
+            queryset,
+            moderation.hide,
+            "comment(s) hidden",
+            reason="Hidden by a moderator in the admin",
+        )
 
     @admin.action(description="Remove the selected comments", permissions=["moderate"])
     def remove_selected(self, request, queryset) -> None:
-        _bulk(
+        apply_transition(
             self,
             request,
             queryset,
             moderation.remove,
-            "removed",
+            "comment(s) removed",
             reason="Removed by a moderator in the admin",
         )
 
