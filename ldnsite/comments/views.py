@@ -1,5 +1,3 @@
-import contextlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -159,10 +157,12 @@ def delete_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if comment.author_id != request.user.pk:
         raise Http404("No such comment.")
     if request.method == "POST":
-        # Already gone: deleting twice is not an error for the member.
-        with contextlib.suppress(InvalidTransition):
+        try:
             moderation.delete_by_author(comment, by=request.user)
-        messages.success(request, "Your comment is deleted. Replies to it stay in the discussion.")
+        except InvalidTransition:
+            messages.info(request, "This comment had already been removed or deleted.")
+        else:
+            messages.success(request, "Your comment is deleted. Replies to it stay in the discussion.")
         return redirect(comment.thread.get_absolute_url())
     return render(request, "comments/comment_confirm_delete.html", {"comment": comment})
 
@@ -195,6 +195,9 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def follow_thread(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     subject = _public_subject(kind, slug)
+    if not has_verified_email(request.user):
+        messages.error(request, "Please confirm your e-mail address before you follow a discussion.")
+        return redirect("account_email")
     thread = _thread_for(subject)
     if request.POST.get("follow") == "1":
         moderation.subscribe(thread, member=request.user)

@@ -313,3 +313,15 @@ def test_public_profile_lists_public_comments_without_email(client, article, mak
     assert response.status_code == 200
     assert "Skylark" in html and "Member since" in html and "Profile-visible comment" in html
     assert "hidden.address" not in html
+
+
+@pytest.mark.django_db
+def test_unverified_member_cannot_follow_a_discussion(client, article, make_user):
+    from ldnsite.comments.models import Subscription
+
+    client.force_login(make_user(verified=False))
+
+    response = client.post("/comments/article/ldn-basics/follow/", {"follow": "1"})
+
+    assert response.status_code == 302 and "/accounts/email/" in response.url
+    assert not Subscription.objects.exists()

@@ -1,0 +1,760 @@
+"""Moderation of comments: the first-comment hold, reports, the transition table and its log, the admin
+actions, reply e-mails with their unsubscribe link, and sweeps for leaked e-mail addresses or hidden text.
+"""
+
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+
+from ldnsite.comments import moderation
+from ldnsite.comments.models import Comment, Report, Subscription, Thread
+from ldnsite.moderation.exceptions import InvalidTransition
+from ldnsite.moderation.models import ModerationEvent
+
+pytestmark = pytest.mark.django_db
+
+WAITING_NOTE = "Waiting for a moderator"
+HIDDEN_NOTE = "Hidden while moderators review reports"
+REMOVED_PLACEHOLDER = "This comment was removed by a moderator."
+
+
+@pytest.fixture(autouse=True)
+def _generous_rate_limits(settings):
+    """Rate limits are tested with posting; here members post a few comments in a row."""
+    settings.COMMENTS_RATE_NEW_MEMBER = (100, 600)
+    settings.COMMENTS_RATE_MEMBER = (100, 600)
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user(groups=["Moderators"], is_staff=True, display_name="Moderator Mira")
+
+
+@pytest.fixture
+def no_hold(settings):
+    settings.COMMENTS_HOLD_FIRST_COMMENT = False
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article(slug="ldn-and-fatigue", title="LDN and fatigue")
+
+
+def post_comment(author, subject, body, *, parent=None, subscribe=False) -> Comment:
+    """Post a comment (or a reply) through HTTP as `author`, as the form on the page would."""
+    client = Client()
+    client.force_login(author)
+    kind = subject._meta.model_name
+    token = str(uuid.uuid4())
+    data = {"body": body, "token": token}
+    if subscribe:
+        data["subscribe"] = "on"
+    if parent is None:
+        url = f"/comments/{kind}/{subject.slug}/new/"
+    else:
+        url = f"/comments/{kind}/{subject.slug}/reply/{parent.pk}/"
+        data["parent"] = str(parent.pk)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    return Comment.objects.get(submission_token=token)
+
+
+def page(url: str, user=None, *, status: int = 200) -> str:
+    """GET a page as an anonymous reader (user=None) or as a logged-in member."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def profile_url(user) -> str:
+    return f"/members/{user.pk}/"
+
+
+def events_for(comment: Comment):
+    return ModerationEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Comment), object_id=comment.pk
+    )
+
+
+def make_comment(subject, author, body: str, *, status=Comment.Status.PUBLISHED, parent=None) -> Comment:
+    """A comment row in a given state, for tests about reading rather than posting."""
+    field = subject._meta.model_name
+    thread, _ = Thread.objects.get_or_create(**{field: subject})
+    return Comment.objects.create(
+        thread=thread,
+        author=author,
+        body=body,
+        status=status,
+        parent=parent,
+        root=(parent.root or parent) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+    )
+
+
+def report_as(reporter, comment, *, reason="misinformation", note="", follow=False):
+    client = Client()
+    client.force_login(reporter)
+    return client.post(f"/comments/{comment.pk}/report/", {"reason": reason, "note": note}, follow=follow)
+
+
+def admin_action(user, action: str, *comments):
+    client = Client()
+    client.force_login(user)
+    return client.post(
+        "/admin/comments/comment/",
+        {"action": action, "_selected_action": [str(c.pk) for c in comments]},
+        follow=True,
+    )
+
+
+# --- The first comment waits for a moderator ----------------------------------------------------------------
+
+
+def test_first_comment_is_held_and_only_its_author_and_moderators_read_it(article, make_user, moderator):
+    author = make_user(display_name="New Nora")
+    other = make_user(display_name="Other Olga")
+
+    comment = post_comment(author, article, "My first words about fatigue HELD-7c1")
+
+    assert comment.status == Comment.Status.HELD
+    for reader in (None, other):
+        html = page(article.get_absolute_url(), reader)
+        assert "HELD-7c1" not in html
+        assert "No comments yet." in html and "(1 comment)" not in html
+        assert "HELD-7c1" not in page(profile_url(author), reader)
+    own_view = page(article.get_absolute_url(), author)
+    assert "HELD-7c1" in own_view and WAITING_NOTE in own_view
+    moderator_view = page(article.get_absolute_url(), moderator)
+    assert "HELD-7c1" in moderator_view and WAITING_NOTE in moderator_view
+    submit_event = events_for(comment).get()
+    assert (submit_event.action, submit_event.from_state, submit_event.to_state) == ("submit", "", "held")
+    assert submit_event.actor == author
+
+
+def test_member_is_told_their_first_comment_waits_for_a_moderator(client, article, member):
+    client.force_login(member)
+
+    response = client.post(
+        f"/comments/article/{article.slug}/new/",
+        {"body": "Hello everyone", "token": str(uuid.uuid4())},
+        follow=True,
+    )
+
+    assert "waits for a moderator" in response.content.decode()
+
+
+def test_published_first_comment_is_public_and_the_next_one_skips_the_queue(article, make_user, moderator):
+    author = make_user(display_name="New Nora")
+    first = post_comment(author, article, "First comment FIRST-a41")
+
+    moderation.publish(first, by=moderator)
+
+    first.refresh_from_db()
+    assert first.status == Comment.Status.PUBLISHED
+    assert "FIRST-a41" in page(article.get_absolute_url())
+    assert "FIRST-a41" in page(profile_url(author))
+    second = post_comment(author, article, "Second comment SECOND-b52")
+    assert second.status == Comment.Status.PUBLISHED
+    assert "SECOND-b52" in page(article.get_absolute_url())
+    assert WAITING_NOTE not in page(article.get_absolute_url(), author)
+
+
+def test_moderator_publishes_a_held_comment_with_the_admin_action(article, member, moderator):
+    comment = post_comment(member, article, "Held until the admin says so ADMIN-c63")
+
+    response = admin_action(moderator, "publish_held", comment)
+
+    comment.refresh_from_db()
+    assert response.status_code == 200
+    assert comment.status == Comment.Status.PUBLISHED
+    assert "ADMIN-c63" in page(article.get_absolute_url())
+    event = events_for(comment).get(action="publish")
+    assert event.actor == moderator and (event.from_state, event.to_state) == ("held", "published")
+
+
+def test_first_comment_goes_straight_up_when_the_hold_is_off(article, member, no_hold):
+    comment = post_comment(member, article, "No waiting NOHOLD-d74")
+
+    assert comment.status == Comment.Status.PUBLISHED
+    assert "NOHOLD-d74" in page(article.get_absolute_url())
+
+
+# --- Reports ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(article, make_user, no_hold):
+    """A published comment by Paula, with a reply by someone else under it."""
+    author = make_user(display_name="Poster Paula")
+    return post_comment(author, article, "LDN cures everything REPORTED-e85")
+
+
+def test_member_reports_a_comment_with_a_reason_and_a_note(published, member):
+    client = Client()
+    client.force_login(member)
+    form = client.get(f"/comments/{published.pk}/report/")
+    assert form.status_code == 200
+    assert "Medical misinformation" in form.content.decode()
+
+    response = client.post(
+        f"/comments/{published.pk}/report/",
+        {"reason": "misinformation", "note": "No trial shows this."},
+        follow=True,
+    )
+
+    report = Report.objects.get()
+    assert (report.comment, report.reporter, report.reason) == (published, member, "misinformation")
+    assert report.note == "No trial shows this." and report.resolved_at is None
+    assert "Moderators will look at this comment" in response.content.decode()
+    published.refresh_from_db()
+    assert published.status == Comment.Status.PUBLISHED
+
+
+def test_a_reason_from_the_list_is_required(published, member):
+    for reason in ("", "i-just-dislike-it"):
+        response = report_as(member, published, reason=reason)
+        assert response.status_code == 400
+    assert not Report.objects.exists()
+
+
+def test_reporting_twice_makes_one_report_and_a_friendly_message(published, member):
+    report_as(member, published, reason="spam")
+
+    response = report_as(member, published, reason="abuse", follow=True)
+
+    assert response.status_code == 200
+    assert "You have already reported this comment" in response.content.decode()
+    assert Report.objects.get().reason == "spam"
+
+
+def test_members_cannot_report_their_own_comment(published):
+    client = Client()
+    client.force_login(published.author)
+
+    assert client.get(f"/comments/{published.pk}/report/").status_code == 404
+    assert client.post(f"/comments/{published.pk}/report/", {"reason": "spam"}).status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_unverified_member_cannot_report(published, make_user):
+    response = report_as(make_user(verified=False), published, reason="spam")
+
+    assert response.status_code == 302 and "/accounts/email/" in response.url
+    assert not Report.objects.exists()
+
+
+def test_anonymous_reader_must_log_in_to_report(client, published):
+    response = client.post(f"/comments/{published.pk}/report/", {"reason": "spam"})
+
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert not Report.objects.exists()
+
+
+def test_three_reports_hide_a_comment_until_a_moderator_decides(article, published, make_user, moderator):
+    reporters = [make_user(display_name=f"Reporter {n}") for n in range(3)]
+    bystander = make_user(display_name="Bystander Bea")
+    for reporter in reporters[:2]:
+        report_as(reporter, published)
+    published.refresh_from_db()
+    assert published.status == Comment.Status.PUBLISHED
+    assert "REPORTED-e85" in page(article.get_absolute_url())
+
+    report_as(reporters[2], published)
+
+    published.refresh_from_db()
+    assert published.status == Comment.Status.HIDDEN
+    for reader in (None, bystander, reporters[0]):
+        assert "REPORTED-e85" not in page(article.get_absolute_url(), reader)
+        assert "REPORTED-e85" not in page(profile_url(published.author), reader)
+    author_view = page(article.get_absolute_url(), published.author)
+    assert "REPORTED-e85" in author_view and HIDDEN_NOTE in author_view
+    assert "REPORTED-e85" in page(article.get_absolute_url(), moderator)
+    event = events_for(published).get(action="hide")
+    assert event.actor is None
+    assert (event.from_state, event.to_state) == ("published", "hidden")
+    assert "reports" in event.reason
+    assert report_as(make_user(), published).status_code == 404  # a hidden comment cannot be reported
+
+
+def test_restoring_a_hidden_comment_shows_it_again_and_resolves_its_reports(
+    article, published, make_user, moderator
+):
+    for n in range(3):
+        report_as(make_user(display_name=f"Reporter {n}"), published)
+    published.refresh_from_db()
+    assert published.status == Comment.Status.HIDDEN
+
+    moderation.restore(published, by=moderator, reason="It is an opinion, not advice")
+
+    published.refresh_from_db()
+    assert published.status == Comment.Status.PUBLISHED
+    assert "REPORTED-e85" in page(article.get_absolute_url())
+    assert not Report.objects.filter(resolved_at__isnull=True).exists()
+    event = events_for(published).get(action="restore")
+    assert event.actor == moderator and (event.from_state, event.to_state) == ("hidden", "published")
+
+
+def test_after_a_restore_old_reports_do_not_count_towards_hiding_again(published, make_user, moderator):
+    for n in range(3):
+        report_as(make_user(display_name=f"Reporter {n}"), published)
+    moderation.restore(published, by=moderator)
+
+    report_as(make_user(display_name="Late Reporter"), published)
+
+    published.refresh_from_db()
+    assert published.status == Comment.Status.PUBLISHED
+
+
+def test_removed_comment_leaves_a_placeholder_and_its_replies_stay(article, published, make_user, moderator):
+    replier = make_user(display_name="Replying Rita")
+    post_comment(replier, article, "Please cite a study REPLY-f96", parent=published)
+
+    moderation.remove(published, by=moderator, reason="Medical misinformation")
+
+    published.refresh_from_db()
+    assert published.status == Comment.Status.REMOVED
+    for reader in (None, replier, published.author, moderator):
+        html = page(article.get_absolute_url(), reader)
+        assert "REPORTED-e85" not in html
+        assert REMOVED_PLACEHOLDER in html
+        assert "REPLY-f96" in html
+    assert "REPORTED-e85" not in page(profile_url(published.author))
+
+
+def test_removed_comment_without_replies_leaves_nothing_behind(article, published, moderator):
+    moderation.remove(published, by=moderator, reason="Spam")
+
+    html = page(article.get_absolute_url())
+
+    assert "REPORTED-e85" not in html and REMOVED_PLACEHOLDER not in html
+
+
+# --- The transition table and its log -----------------------------------------------------------------------
+
+STATES = ["held", "published", "hidden", "removed", "deleted"]
+ALLOWED = {
+    ("held", "publish"): "published",
+    ("published", "hide"): "hidden",
+    ("hidden", "restore"): "published",
+    ("held", "remove"): "removed",
+    ("published", "remove"): "removed",
+    ("hidden", "remove"): "removed",
+    ("held", "delete"): "deleted",
+    ("published", "delete"): "deleted",
+    ("hidden", "delete"): "deleted",
+}
+ACTIONS = ["publish", "hide", "restore", "remove", "delete"]
+FORBIDDEN = [(state, action) for state in STATES for action in ACTIONS if (state, action) not in ALLOWED]
+
+
+def run_transition(action: str, comment: Comment, moderator):
+    if action == "delete":
+        return moderation.delete_by_author(comment, by=comment.author)
+    return getattr(moderation, action)(comment, by=moderator, reason="Checked by a test")
+
+
+@pytest.mark.parametrize(("state", "action"), list(ALLOWED))
+def test_every_allowed_transition_writes_exactly_one_event(article, member, moderator, state, action):
+    comment = make_comment(article, member, "Some text", status=state)
+
+    run_transition(action, comment, moderator)
+
+    comment.refresh_from_db()
+    assert comment.status == ALLOWED[(state, action)]
+    event = events_for(comment).get()
+    assert (event.action, event.from_state, event.to_state) == (action, state, comment.status)
+    assert event.actor == (member if action == "delete" else moderator)
+
+
+@pytest.mark.parametrize(("state", "action"), FORBIDDEN)
+def test_a_move_the_table_forbids_raises_and_writes_nothing(article, member, moderator, state, action):
+    comment = make_comment(article, member, "Some text", status=state)
+
+    with pytest.raises(InvalidTransition):
+        run_transition(action, comment, moderator)
+
+    comment.refresh_from_db()
+    assert comment.status == state
+    assert not events_for(comment).exists()
+
+
+def test_hiding_twice_raises_the_second_time_and_logs_one_event(article, member, moderator):
+    comment = make_comment(article, member, "Some text")
+    moderation.hide(comment, by=moderator, reason="Under review")
+
+    with pytest.raises(InvalidTransition):
+        moderation.hide(comment, by=moderator, reason="Under review")
+
+    assert events_for(comment).filter(action="hide").count() == 1
+    assert events_for(comment).count() == 1
+
+
+def test_a_stale_copy_of_a_comment_cannot_undo_a_later_decision(article, member, moderator):
+    comment = make_comment(article, member, "Some text")
+    stale = Comment.objects.get(pk=comment.pk)
+    moderation.remove(comment, by=moderator, reason="Spam")
+
+    with pytest.raises(InvalidTransition):
+        moderation.hide(stale, by=moderator, reason="Under review")
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.REMOVED
+    assert events_for(comment).count() == 1
+
+
+def test_moderation_events_cannot_be_changed_afterwards(article, member, moderator):
+    comment = make_comment(article, member, "Some text")
+    moderation.hide(comment, by=moderator, reason="Under review")
+    event = events_for(comment).get()
+
+    event.reason = "Something else"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+
+
+@pytest.mark.parametrize(
+    ("action", "state", "transition", "new_state"),
+    [
+        ("publish_held", "held", "publish", "published"),
+        ("hide_published", "published", "hide", "hidden"),
+        ("restore_hidden", "hidden", "restore", "published"),
+        ("remove_selected", "published", "remove", "removed"),
+    ],
+)
+def test_admin_actions_go_through_the_moderation_functions(
+    article, member, moderator, action, state, transition, new_state
+):
+    comment = make_comment(article, member, "Some text", status=state)
+
+    response = admin_action(moderator, action, comment)
+
+    comment.refresh_from_db()
+    assert response.status_code == 200
+    assert comment.status == new_state
+    event = events_for(comment).get()
+    assert (event.action, event.from_state, event.to_state) == (transition, state, new_state)
+    assert event.actor == moderator
+
+
+def test_admin_action_on_a_comment_in_the_wrong_state_changes_nothing(article, member, moderator):
+    comment = make_comment(article, member, "Some text", status=Comment.Status.PUBLISHED)
+
+    response = admin_action(moderator, "publish_held", comment)
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PUBLISHED
+    assert not events_for(comment).exists()
+    assert "Cannot publish" in response.content.decode()
+
+
+def test_plain_members_cannot_reach_the_comment_admin(article, member):
+    comment = make_comment(article, member, "Some text", status=Comment.Status.HELD)
+    client = Client()
+    client.force_login(member)
+
+    assert client.get("/admin/comments/comment/").status_code == 302
+    response = client.post(
+        "/admin/comments/comment/", {"action": "publish_held", "_selected_action": [str(comment.pk)]}
+    )
+
+    assert response.status_code == 302 and "/login/" in response.url
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HELD
+    assert not events_for(comment).exists()
+
+
+def test_staff_without_moderation_rights_cannot_run_comment_actions(article, member, editor):
+    comment = make_comment(article, member, "Some text", status=Comment.Status.HELD)
+
+    response = admin_action(editor, "publish_held", comment)
+
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HELD
+
+
+def test_staff_who_may_only_read_comments_get_no_moderation_actions(article, member, make_user):
+    reader = make_user(is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    comment = make_comment(article, member, "Some text", status=Comment.Status.HELD)
+    client = Client()
+    client.force_login(reader)
+    assert client.get("/admin/comments/comment/").status_code == 200
+
+    admin_action(reader, "publish_held", comment)
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HELD
+    assert not events_for(comment).exists()
+
+
+# --- Reply e-mails ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ada(make_user):
+    return make_user(email="ada.followsthread@example.org", display_name="Ada")
+
+
+@pytest.fixture
+def bo(make_user):
+    return make_user(email="bo.writesreplies@example.org", display_name="Bo")
+
+
+def all_member_emails() -> list[str]:
+    return list(get_user_model().objects.values_list("email", flat=True))
+
+
+def assert_no_email_addresses_in(text: str) -> None:
+    lowered = text.lower()
+    for email in all_member_emails():
+        assert email.lower() not in lowered
+        assert email.split("@")[0].lower() not in lowered
+
+
+def test_subscriber_is_emailed_when_another_member_reply_is_published(
+    article, ada, bo, no_hold, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        root = post_comment(ada, article, "Does LDN help fatigue?", subscribe=True)
+    assert mailoutbox == []  # nobody hears about their own comment
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        reply = post_comment(bo, article, "It helped mine after six weeks", parent=root)
+        assert mailoutbox == []  # not before the transaction commits
+    assert len(callbacks) == 1
+
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [ada.email]
+    assert "LDN and fatigue" in mail.subject
+    assert "It helped mine after six weeks" in mail.body and "Bo" in mail.body
+    assert reply.get_absolute_url() in mail.body
+    unsubscribe_url = mail.extra_headers["List-Unsubscribe"].strip("<>")
+    assert unsubscribe_url in mail.body
+    assert mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert_no_email_addresses_in(mail.body)
+    assert_no_email_addresses_in(mail.subject)
+
+
+def test_no_email_for_your_own_comments(
+    article, ada, bo, no_hold, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        root = post_comment(bo, article, "A question from Bo")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(ada, article, "Ada answers", parent=root, subscribe=True)
+        post_comment(ada, article, "Ada again, at the top")
+
+    assert mailoutbox == []
+
+
+def test_a_held_reply_is_emailed_only_once_a_moderator_publishes_it(
+    article, ada, bo, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        root = post_comment(ada, article, "Ada asks", subscribe=True)
+        moderation.publish(root, by=moderator)
+        reply = post_comment(bo, article, "Bo's first reply HELDREPLY-1a", parent=root)
+    assert reply.status == Comment.Status.HELD
+    assert mailoutbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.publish(reply, by=moderator)
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [ada.email] and "HELDREPLY-1a" in mailoutbox[0].body
+
+
+@pytest.mark.parametrize("decision", ["hide", "remove"])
+def test_no_email_for_a_reply_taken_down_before_the_mail_goes_out(
+    article, ada, bo, moderator, no_hold, mailoutbox, django_capture_on_commit_callbacks, decision
+):
+    root = post_comment(ada, article, "Ada asks", subscribe=True)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        reply = post_comment(bo, article, "Buy LDN from my shop", parent=root)
+        getattr(moderation, decision)(reply, by=moderator, reason="Selling drugs")
+    assert len(callbacks) == 1
+
+    assert mailoutbox == []
+
+
+def test_a_rolled_back_transaction_sends_nothing(
+    article, ada, bo, moderator, no_hold, mailoutbox, django_capture_on_commit_callbacks
+):
+    root = post_comment(ada, article, "Ada asks", subscribe=True)
+    thread = root.thread
+    held = make_comment(article, bo, "Held reply", status=Comment.Status.HELD, parent=root)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        moderation.submit(thread, author=bo, body="Never saved", parent=root)
+        moderation.publish(held, by=moderator)
+        raise RuntimeError("something failed later in the request")
+
+    assert callbacks == []
+    assert mailoutbox == []
+    assert not Comment.objects.filter(body="Never saved").exists()
+    held.refresh_from_db()
+    assert held.status == Comment.Status.HELD
+    assert not events_for(held).exists()
+
+
+@pytest.fixture
+def unsubscribe_path(article, ada, bo, no_hold, mailoutbox, django_capture_on_commit_callbacks, settings):
+    """The path of the unsubscribe link in the e-mail Ada got about Bo's reply."""
+    with django_capture_on_commit_callbacks(execute=True):
+        root = post_comment(ada, article, "Ada asks", subscribe=True)
+        post_comment(bo, article, "Bo replies", parent=root)
+    url = mailoutbox[0].extra_headers["List-Unsubscribe"].strip("<>")
+    assert url.startswith(settings.SITE_URL + "/comments/unsubscribe/")
+    return url.removeprefix(settings.SITE_URL)
+
+
+def test_opening_the_unsubscribe_link_only_asks_for_confirmation(client, unsubscribe_path, ada, article):
+    response = client.get(unsubscribe_path)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Stop these e-mails" in html and "LDN and fatigue" in html
+    assert Subscription.objects.filter(member=ada, thread__article=article).exists()
+
+
+def test_one_click_unsubscribe_works_without_login_or_csrf_token(
+    unsubscribe_path, ada, bo, article, mailoutbox, django_capture_on_commit_callbacks
+):
+    mail_client = Client(enforce_csrf_checks=True)
+
+    response = mail_client.post(unsubscribe_path, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert "you will get no more e-mails" in response.content.decode()
+    assert not Subscription.objects.filter(member=ada).exists()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(bo, article, "Another reply from Bo")
+    assert mailoutbox == []
+
+
+def test_a_tampered_unsubscribe_link_is_refused(client, unsubscribe_path, ada):
+    token = unsubscribe_path.rstrip("/").rsplit("/", 1)[1]
+    payload, signature = token.rsplit(":", 1)
+    tampered = f"{payload}:{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}"
+
+    for bad in (tampered, "not-a-token", f"x{token}"):
+        assert client.get(f"/comments/unsubscribe/{bad}/").status_code == 400
+        response = client.post(f"/comments/unsubscribe/{bad}/")
+        assert response.status_code == 400 and "not valid" in response.content.decode()
+
+    assert Subscription.objects.filter(member=ada).exists()
+
+
+def test_follow_and_unfollow_buttons_change_the_subscription(client, article, member, make_user, no_hold):
+    post_comment(make_user(), article, "Something to follow")
+    client.force_login(member)
+    assert "E-mail me about new replies" in client.get(article.get_absolute_url()).content.decode()
+
+    client.post(f"/comments/article/{article.slug}/follow/", {"follow": "1"})
+    assert Subscription.objects.filter(member=member, thread__article=article).count() == 1
+    assert "Stop e-mails about this discussion" in client.get(article.get_absolute_url()).content.decode()
+    client.post(f"/comments/article/{article.slug}/follow/", {"follow": "1"})
+    assert Subscription.objects.filter(member=member).count() == 1
+
+    client.post(f"/comments/article/{article.slug}/follow/", {"follow": "0"})
+    assert not Subscription.objects.filter(member=member).exists()
+    assert "E-mail me about new replies" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_anonymous_readers_cannot_follow(client, article, make_user, no_hold):
+    post_comment(make_user(), article, "Something to follow")
+
+    response = client.post(f"/comments/article/{article.slug}/follow/", {"follow": "1"})
+
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert not Subscription.objects.exists()
+
+
+# --- Sweeps over the public pages ---------------------------------------------------------------------------
+
+
+def public_pages(article, study) -> list[str]:
+    return ["/", "/articles/", "/studies/", article.get_absolute_url(), study.get_absolute_url()]
+
+
+@pytest.mark.parametrize("as_member", [False, True])
+def test_no_member_email_address_appears_on_any_public_page(
+    article, make_study, make_user, moderator, no_hold, as_member
+):
+    study = make_study(slug="cree-2010", title="A crossover trial")
+    commenter = make_user(email="quentin.zephyr@example.org", display_name="Quentin")
+    replier = make_user(email="ysolde.marrowby@example.org", display_name="Ysolde")
+    reported = make_user(email="ottilie.brackwater@example.org", display_name="Ottilie")
+    reporters = [
+        make_user(email=f"reporter.nimbus{n}@example.org", display_name=f"Rep {n}") for n in range(3)
+    ]
+    viewer = make_user(email="viewer.larkspur@example.org", display_name="Viewer")
+    root = post_comment(commenter, article, "A comment on the article")
+    post_comment(replier, article, "A reply to it", parent=root)
+    post_comment(replier, study, "A comment on the study")
+    flagged = post_comment(reported, study, "A comment that gets reported")
+    for reporter in reporters:
+        report_as(reporter, flagged, note="see quentin.zephyr@example.org")
+    people = [commenter, replier, reported, *reporters, viewer, moderator, article.author]
+    reader = viewer if as_member else None
+
+    urls = public_pages(article, study) + [profile_url(person) for person in people]
+    for url in urls:
+        html = page(url, reader).lower()
+        for person in people:
+            assert person.email.lower() not in html, url
+            assert person.email.split("@")[0].lower() not in html, url
+
+    article_html = page(article.get_absolute_url(), reader)
+    assert "Quentin" in article_html and "Ysolde" in article_html  # the sweep saw the comments
+
+
+MARKER = "SECRET-MARKER-5d2e"
+
+
+@pytest.mark.parametrize("as_member", [False, True])
+def test_text_of_unpublished_comments_appears_on_no_public_page(
+    article, make_article, make_study, make_user, member, as_member
+):
+    study = make_study(slug="cree-2010")
+    draft = make_article(published=False, slug="draft-piece", title="A draft piece")
+    held_author = make_user(display_name="Held Hana")
+    hidden_author = make_user(display_name="Hidden Hugo")
+    removed_author = make_user(display_name="Removed Rosa")
+    draft_author = make_user(display_name="Drafty Dan")
+    shown = make_comment(article, removed_author, "Shown comment VISIBLE-1b")
+    make_comment(article, held_author, f"Held {MARKER}", status=Comment.Status.HELD)
+    make_comment(article, hidden_author, f"Hidden {MARKER}", status=Comment.Status.HIDDEN)
+    removed = make_comment(article, removed_author, f"Removed {MARKER}", status=Comment.Status.REMOVED)
+    make_comment(article, member, "Reply under the removed one", parent=removed)
+    make_comment(article, held_author, f"Held reply {MARKER}", status=Comment.Status.HELD, parent=shown)
+    make_comment(article, hidden_author, f"Hidden reply {MARKER}", status=Comment.Status.HIDDEN, parent=shown)
+    make_comment(study, hidden_author, f"Hidden on the study {MARKER}", status=Comment.Status.HIDDEN)
+    draft_thread = Thread.objects.create(article=draft)
+    Comment.objects.create(
+        thread=draft_thread, author=draft_author, body=f"Draft {MARKER}", status="published"
+    )
+    authors = [held_author, hidden_author, removed_author, draft_author]
+    reader = make_user(display_name="Curious Cleo") if as_member else None
+
+    for url in public_pages(article, study) + [profile_url(author) for author in authors]:
+        assert MARKER not in page(url, reader), url
+    assert MARKER not in page(draft.get_absolute_url(), reader, status=404)
+    assert "VISIBLE-1b" in page(article.get_absolute_url(), reader)  # the sweep looked at real comments
+    assert "VISIBLE-1b" in page(profile_url(shown.author), reader)
