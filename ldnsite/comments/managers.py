@@ -4,11 +4,14 @@ from django.db.models import Q
 
 class ThreadQuerySet(models.QuerySet):
     def public(self):
-        """Threads whose subject (article, study summary) is itself public."""
+        """Threads whose subject (article, study summary, member experience) is itself public."""
         from articles.models import Article, Study
+        from testimonials.models import Testimonial
 
         return self.filter(
-            Q(article__in=Article.objects.published()) | Q(study__in=Study.objects.published())
+            Q(article__in=Article.objects.published())
+            | Q(study__in=Study.objects.published())
+            | Q(testimonial__in=Testimonial.objects.public())
         )
 
 

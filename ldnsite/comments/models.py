@@ -14,13 +14,16 @@ EDIT_WINDOW = timezone.timedelta(minutes=15)
 
 
 class Thread(models.Model):
-    """The discussion under one article or study summary (member experiences join later)."""
+    """The discussion under one article, study summary or member experience."""
 
     article = models.OneToOneField(
         "articles.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
     )
     study = models.OneToOneField(
         "articles.Study", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
+    )
+    testimonial = models.OneToOneField(
+        "testimonials.Testimonial", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -29,8 +32,9 @@ class Thread(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=(Q(article__isnull=False) & Q(study__isnull=True))
-                | (Q(article__isnull=True) & Q(study__isnull=False)),
+                condition=(Q(article__isnull=False) & Q(study__isnull=True) & Q(testimonial__isnull=True))
+                | (Q(article__isnull=True) & Q(study__isnull=False) & Q(testimonial__isnull=True))
+                | (Q(article__isnull=True) & Q(study__isnull=True) & Q(testimonial__isnull=False)),
                 name="comments_thread_exactly_one_subject",
             )
         ]
@@ -43,7 +47,7 @@ class Thread(models.Model):
 
     @property
     def subject(self):
-        return self.article or self.study
+        return self.article or self.study or self.testimonial
 
 
 class Comment(models.Model):

@@ -68,6 +68,7 @@ def thread_context(request, subject, *, form=None) -> dict:
     context = {
         "comment_subject": subject,
         "comment_kind": subject._meta.model_name,
+        "comment_key": subject.slug if hasattr(subject, "slug") else subject.pk,
         "thread": thread,
         "comment_nodes": [],
         "comment_page": None,

@@ -11,29 +11,36 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.models import Article, Study
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.ratelimit import is_limited
+from testimonials.models import Testimonial
 
 from . import moderation, notifications
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Subscription, Thread, new_submission_token
 from .threads import has_verified_email
 
-# Which objects can be discussed, each read through its public door.
+# Which objects can be discussed: (the public door, the field that names one in the URL).
 SUBJECTS = {
-    "article": (lambda: Article.objects.published(), "article"),
-    "study": (lambda: Study.objects.published(), "study"),
+    "article": (lambda: Article.objects.published(), "slug"),
+    "study": (lambda: Study.objects.published(), "slug"),
+    "testimonial": (lambda: Testimonial.objects.public(), "pk"),
 }
+
+
+def subject_key(subject) -> str:
+    return str(getattr(subject, SUBJECTS[subject._meta.model_name][1]))
 
 
 def _public_subject(kind: str, slug: str):
     if kind not in SUBJECTS:
         raise Http404("Nothing to discuss here.")
-    public_queryset, _ = SUBJECTS[kind]
-    return get_object_or_404(public_queryset(), slug=slug)
+    public_queryset, key_field = SUBJECTS[kind]
+    if key_field == "pk" and not slug.isdigit():
+        raise Http404("Nothing to discuss here.")
+    return get_object_or_404(public_queryset(), **{key_field: slug})
 
 
 def _thread_for(subject) -> Thread:
-    field = SUBJECTS[subject._meta.model_name][1]
-    thread, _ = Thread.objects.get_or_create(**{field: subject})
+    thread, _ = Thread.objects.get_or_create(**{subject._meta.model_name: subject})
     return thread
 
 
@@ -55,7 +62,7 @@ def _form_page(request, *, subject, form, parent=None, status=200, limited=False
         request,
         "comments/comment_form.html",
         {"subject": subject, "form": form, "parent": parent, "kind": subject._meta.model_name,
-         "limited": limited},
+         "key": subject_key(subject), "limited": limited},
         status=status,
     )  # fmt: skip
 

@@ -1,0 +1,207 @@
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from ldnsite.choices import MSType
+
+from .managers import TestimonialQuerySet
+
+NARRATIVE_MAX_LENGTH = 10_000
+DOSE_MIN_MG = Decimal("0.1")
+DOSE_MAX_MG = Decimal("20")
+# The consent wording members agree to. Change the text -> change the version: both are stored on each story.
+CONSENT_VERSION = "2026-11-25"
+CONSENT_TEXT = (
+    "I agree that ldnsite publishes this account of my health, including my type of MS, my LDN dose, what "
+    "changed and any side effects, for anyone to read after a moderator approves it. I can withdraw it at "
+    "any time, and it then disappears from the site."
+)
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PHONE = re.compile(r"(?:\+?\d[\s().-]?){8,}")
+_LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|uk|de|io|info|shop)\b", re.IGNORECASE)
+
+
+def risk_signals(text: str) -> list[str]:
+    """What a moderator should look at twice: contact details and links in a member's text."""
+    found = []
+    if _EMAIL.search(text):
+        found.append("an e-mail address")
+    if _PHONE.search(text):
+        found.append("a phone number")
+    if _LINK.search(text):
+        found.append("a web link")
+    return found
+
+
+class Change(models.TextChoices):
+    MUCH_WORSE = "much_worse", "Much worse"
+    WORSE = "worse", "A little worse"
+    NO_CHANGE = "no_change", "No change"
+    BETTER = "better", "A little better"
+    MUCH_BETTER = "much_better", "Much better"
+
+
+class TimeOnLDN(models.TextChoices):
+    UNDER_1_MONTH = "lt1m", "Less than a month"
+    MONTHS_1_3 = "1-3m", "1 to 3 months"
+    MONTHS_3_6 = "3-6m", "3 to 6 months"
+    MONTHS_6_12 = "6-12m", "6 to 12 months"
+    YEARS_1_2 = "1-2y", "1 to 2 years"
+    YEARS_2_5 = "2-5y", "2 to 5 years"
+    OVER_5_YEARS = "gt5y", "More than 5 years"
+
+
+class SideEffect(models.TextChoices):
+    VIVID_DREAMS = "vivid_dreams", "Vivid dreams"
+    SLEEP = "sleep_problems", "Sleep problems"
+    HEADACHE = "headache", "Headache"
+    NAUSEA = "nausea", "Nausea"
+    FATIGUE = "fatigue", "More tiredness"
+    ANXIETY = "anxiety", "Anxiety or low mood"
+    SPASTICITY = "spasticity", "More stiffness or spasms"
+    NONE = "none", "No side effects"
+
+
+class DisplayAs(models.TextChoices):
+    DISPLAY_NAME = "display_name", "My display name"
+    MS_TYPE = "ms_type", "“A member with …” and my type of MS"
+
+
+class TestimonialContent(models.Model):
+    """What a member tells: shared by the public version and by pending revisions of it."""
+
+    title = models.CharField(max_length=120)
+    ms_type = models.CharField("type of MS", max_length=12, choices=MSType)
+    dose_mg = models.DecimalField(
+        "LDN dose (mg a day)",
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(DOSE_MIN_MG), MaxValueValidator(DOSE_MAX_MG)],
+    )
+    time_on_ldn = models.CharField("time on LDN", max_length=6, choices=TimeOnLDN)
+    change = models.CharField("what changed", max_length=12, choices=Change)
+    side_effects = models.JSONField(default=list, blank=True)
+    side_effects_other = models.CharField("other side effects", max_length=200, blank=True)
+    other_treatments = models.CharField("other MS treatments", max_length=300, blank=True)
+    narrative = models.TextField(validators=[MaxLengthValidator(NARRATIVE_MAX_LENGTH)])
+    display_as = models.CharField("show me as", max_length=12, choices=DisplayAs, default=DisplayAs.MS_TYPE)
+
+    CONTENT_FIELDS = [
+        "title", "ms_type", "dose_mg", "time_on_ldn", "change", "side_effects", "side_effects_other",
+        "other_treatments", "narrative", "display_as",
+    ]  # fmt: skip
+
+    class Meta:
+        abstract = True
+
+    @property
+    def side_effect_labels(self) -> list[str]:
+        labels = dict(SideEffect.choices)
+        return [labels.get(value, value) for value in self.side_effects]
+
+    @property
+    def risk_signals(self) -> list[str]:
+        fields = [self.title, self.narrative, self.side_effects_other, self.other_treatments]
+        return risk_signals(" ".join(fields))
+
+
+class Testimonial(TestimonialContent):
+    """One member's experience with LDN. Public only once a moderator approves it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        APPROVED = "approved", "Published"
+        REJECTED = "rejected", "Not approved"
+        WITHDRAWN = "withdrawn", "Withdrawn by you"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="testimonials"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField()
+    approved_at = models.DateTimeField(null=True, blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejection_reason = models.TextField(blank=True)
+    consent_version = models.CharField(max_length=20)
+    consented_at = models.DateTimeField()
+    is_carer = models.BooleanField("written as a carer", default=False)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = TestimonialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-approved_at", "-pk"]
+        permissions = [("moderate_testimonial", "Can approve and reject member experiences")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | Q(moderated_by__isnull=False, moderated_at__isnull=False, approved_at__isnull=False),
+                name="testimonials_approved_has_moderator_and_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="testimonials_rejected_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-approved_at"], name="testimonials_public_idx"),
+            models.Index(fields=["status", "submitted_at"], name="testimonials_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("testimonials:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def shown_author(self) -> str:
+        """How the author appears publicly: their display name, or "A member with <MS type>"."""
+        if self.display_as == DisplayAs.DISPLAY_NAME and self.author is not None:
+            return self.author.display_name
+        return f"A member with {self.get_ms_type_display().lower()}"
+
+
+class TestimonialRevision(TestimonialContent):
+    """An edit of a published testimonial; the published text stays until a moderator approves this."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Not approved"
+
+    testimonial = models.ForeignKey(Testimonial, on_delete=models.CASCADE, related_name="revisions")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["testimonial"],
+                condition=Q(status="pending"),
+                name="testimonials_one_pending_revision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision of “{self.testimonial}”"

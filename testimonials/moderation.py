@@ -1,0 +1,168 @@
+"""Every change to a testimonial's state. Each runs in one transaction on a locked row, refuses moves the
+table does not allow, writes one ModerationEvent and e-mails the author only after the commit.
+
+    pending  -> approved | rejected (with a reason) | withdrawn (by the author)
+    approved -> withdrawn (by the author)
+    rejected -> pending (the author edits and resubmits)
+An approved testimonial's edit is a pending TestimonialRevision; the approved text stays public until a
+moderator approves the revision.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ldnsite.moderation.exceptions import InvalidTransition
+from ldnsite.moderation.models import record
+
+from . import notifications
+from .models import CONSENT_VERSION, Testimonial, TestimonialContent, TestimonialRevision
+
+Status = Testimonial.Status
+
+
+def _lock(testimonial: Testimonial, action: str, allowed: set[str]) -> Testimonial:
+    locked = Testimonial.objects.select_for_update().get(pk=testimonial.pk)
+    if locked.status not in allowed:
+        raise InvalidTransition(locked, action, locked.get_status_display().lower())
+    return locked
+
+
+def submit(*, author, content: dict, is_carer: bool, token=None) -> Testimonial:
+    """A member sends a testimonial with recorded consent; it waits for a moderator."""
+    now = timezone.now()
+    with transaction.atomic():
+        testimonial = Testimonial.objects.create(
+            author=author,
+            status=Status.PENDING,
+            submitted_at=now,
+            consent_version=CONSENT_VERSION,
+            consented_at=now,
+            is_carer=is_carer,
+            submission_token=token,
+            **content,
+        )
+        record(testimonial, actor=author, action="submit", from_state="", to_state=Status.PENDING)
+    return testimonial
+
+
+def approve(testimonial: Testimonial, *, by) -> Testimonial:
+    """A moderator publishes a pending testimonial."""
+    with transaction.atomic():
+        locked = _lock(testimonial, "approve", {Status.PENDING})
+        now = timezone.now()
+        locked.status = Status.APPROVED
+        locked.moderated_by, locked.moderated_at, locked.approved_at = by, now, now
+        locked.rejection_reason = ""
+        locked.save(
+            update_fields=["status", "moderated_by", "moderated_at", "approved_at", "rejection_reason"]
+        )
+        record(locked, actor=by, action="approve", from_state=Status.PENDING, to_state=Status.APPROVED)
+        transaction.on_commit(lambda: notifications.send_decision(locked.pk, "approved"))
+    return locked
+
+
+def reject(testimonial: Testimonial, *, by, reason: str) -> Testimonial:
+    """A moderator turns down a pending testimonial and tells the author why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A rejection needs a reason the author can act on.")
+    with transaction.atomic():
+        locked = _lock(testimonial, "reject", {Status.PENDING})
+        locked.status = Status.REJECTED
+        locked.moderated_by, locked.moderated_at = by, timezone.now()
+        locked.rejection_reason = reason
+        locked.save(update_fields=["status", "moderated_by", "moderated_at", "rejection_reason"])
+        record(locked, actor=by, action="reject", from_state=Status.PENDING, to_state=Status.REJECTED,
+               reason=reason)  # fmt: skip
+        transaction.on_commit(lambda: notifications.send_decision(locked.pk, "rejected"))
+    return locked
+
+
+def withdraw(testimonial: Testimonial, *, by) -> Testimonial:
+    """The author withdraws consent: the testimonial leaves the site at once."""
+    with transaction.atomic():
+        locked = _lock(testimonial, "withdraw", {Status.PENDING, Status.APPROVED})
+        if locked.author_id != by.pk:
+            raise PermissionError("Only the author can withdraw a testimonial.")
+        from_state = locked.status
+        locked.status = Status.WITHDRAWN
+        locked.save(update_fields=["status"])
+        locked.revisions.filter(status=TestimonialRevision.Status.PENDING).delete()
+        record(locked, actor=by, action="withdraw", from_state=from_state, to_state=Status.WITHDRAWN)
+    return locked
+
+
+def edit(testimonial: Testimonial, *, by, content: dict) -> Testimonial | TestimonialRevision:
+    """The author changes their text: a pending or rejected one is updated (and goes back to the queue);
+    an approved one gets a pending revision, and the approved text stays public meanwhile."""
+    with transaction.atomic():
+        locked = _lock(testimonial, "edit", {Status.PENDING, Status.REJECTED, Status.APPROVED})
+        if locked.author_id != by.pk:
+            raise PermissionError("Only the author can edit a testimonial.")
+        if locked.status == Status.APPROVED:
+            revision, _ = TestimonialRevision.objects.update_or_create(
+                testimonial=locked, status=TestimonialRevision.Status.PENDING, defaults=content
+            )
+            record(locked, actor=by, action="revise", from_state=Status.APPROVED, to_state=Status.APPROVED)
+            return revision
+        from_state = locked.status
+        for field, value in content.items():
+            setattr(locked, field, value)
+        locked.status = Status.PENDING
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=[*content, "status", "submitted_at"])
+        if from_state == Status.REJECTED:
+            record(locked, actor=by, action="resubmit", from_state=from_state, to_state=Status.PENDING)
+    return locked
+
+
+def _lock_revision(revision: TestimonialRevision, action: str) -> TestimonialRevision:
+    locked = TestimonialRevision.objects.select_for_update().select_related("testimonial").get(pk=revision.pk)
+    if locked.status != TestimonialRevision.Status.PENDING:
+        raise InvalidTransition(locked, action, locked.get_status_display().lower())
+    return locked
+
+
+def approve_revision(revision: TestimonialRevision, *, by) -> Testimonial:
+    """A moderator accepts an edit: the public testimonial now shows the revised text."""
+    with transaction.atomic():
+        locked = _lock_revision(revision, "approve")
+        testimonial = _lock(locked.testimonial, "approve a revision of", {Status.APPROVED})
+        for field in TestimonialContent.CONTENT_FIELDS:
+            setattr(testimonial, field, getattr(locked, field))
+        testimonial.moderated_by, testimonial.moderated_at = by, timezone.now()
+        testimonial.save(update_fields=[*TestimonialContent.CONTENT_FIELDS, "moderated_by", "moderated_at"])
+        locked.status = TestimonialRevision.Status.APPROVED
+        locked.moderated_by, locked.moderated_at = by, testimonial.moderated_at
+        locked.save(update_fields=["status", "moderated_by", "moderated_at"])
+        record(testimonial, actor=by, action="approve_revision", from_state="approved", to_state="approved")
+        transaction.on_commit(lambda: notifications.send_decision(testimonial.pk, "revision_approved"))
+    return testimonial
+
+
+def reject_revision(revision: TestimonialRevision, *, by, reason: str) -> TestimonialRevision:
+    """A moderator turns down an edit; the approved text stays as it was."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A rejection needs a reason the author can act on.")
+    with transaction.atomic():
+        locked = _lock_revision(revision, "reject")
+        locked.status = TestimonialRevision.Status.REJECTED
+        locked.moderated_by, locked.moderated_at, locked.rejection_reason = by, timezone.now(), reason
+        locked.save(update_fields=["status", "moderated_by", "moderated_at", "rejection_reason"])
+        record(
+            locked.testimonial, actor=by, action="reject_revision", from_state="approved",
+            to_state="approved", reason=reason,
+        )  # fmt: skip
+        transaction.on_commit(lambda: notifications.send_decision(locked.testimonial_id, "revision_rejected"))
+    return locked
+
+
+def delete(testimonial: Testimonial, *, by) -> None:
+    """The author deletes their testimonial and its revisions for good; the log keeps only the fact."""
+    with transaction.atomic():
+        locked = Testimonial.objects.select_for_update().get(pk=testimonial.pk)
+        if locked.author_id != by.pk:
+            raise PermissionError("Only the author can delete a testimonial.")
+        record(locked, actor=by, action="delete", from_state=locked.status, to_state="deleted")
+        locked.delete()
