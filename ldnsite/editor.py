@@ -2,6 +2,8 @@
 
 markdownx's own views have no login check and trust the client's content type; these check the user, cap the
 input, and accept only real JPEG, PNG or WebP images, re-encoded without metadata under a name we choose.
+Editors may use both. Members with a verified e-mail may preview (for their testimonials), within a
+member's text cap and a per-member rate limit; image upload stays with editors.
 """
 
 import io
@@ -16,7 +18,11 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from testimonials.models import NARRATIVE_MAX_LENGTH
+
+from .comments.threads import has_verified_email
 from .markdown import MAX_LENGTH, render
+from .ratelimit import is_limited
 
 # Pillow format name -> (the format we write, the extension we give the stored file). Phones save many
 # photos as multi-picture JPEG ("MPO"): the first picture is kept, as an ordinary JPEG.
@@ -40,11 +46,25 @@ def _require_editor(request: HttpRequest) -> None:
 
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied("Log in to use the Markdown preview.")
+    max_length = MAX_LENGTH
+    if not user.is_editor:
+        if not has_verified_email(user):
+            raise PermissionDenied("Confirm your e-mail address to use the Markdown preview.")
+        limit, period = getattr(settings, "EDITOR_PREVIEW_RATE_MEMBER", (30, 60))
+        if is_limited(f"markdown-preview:{user.pk}", limit=limit, period=period):
+            return HttpResponse(
+                "<p>The preview pauses for a moment: it was asked for very often. Your text is not affected; "
+                "the preview comes back within a minute.</p>",
+                status=429,
+            )
+        max_length = NARRATIVE_MAX_LENGTH
     content = request.POST.get("content", "")
-    if len(content) > MAX_LENGTH:
+    if len(content) > max_length:
         return HttpResponse(
-            f"<p>This text is longer than {MAX_LENGTH:,} characters; shorten it to see a preview.</p>",
+            f"<p>This text is longer than {max_length:,} characters; shorten it to see a preview.</p>",
             status=400,
         )
     return HttpResponse(render(content))

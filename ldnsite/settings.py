@@ -200,6 +200,14 @@ COMMENTS_NEW_MEMBER_DAYS = 7
 COMMENTS_RATE_NEW_MEMBER = (3, 10 * 60)
 COMMENTS_RATE_MEMBER = (10, 10 * 60)
 
+# --- Member experiences (testimonials) --------------------------------------------------------------------
+TESTIMONIALS_PER_DAY = 3
+TESTIMONIALS_PER_DAY_NEW_MEMBER = 1
+TESTIMONIALS_NEW_MEMBER_DAYS = 7
+EDITOR_PREVIEW_RATE_MEMBER = (30, 60)  # Markdown previews per member per minute
+# markdownx's live-preview script turns Tab into indentation, a keyboard trap: off until that is solved.
+TESTIMONIALS_LIVE_PREVIEW = False
+
 # --- E-mail -----------------------------------------------------------------------------------------------
 # Printed to the console unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")

@@ -34,7 +34,7 @@ def risk_signals(text: str) -> list[str]:
         found.append("an e-mail address")
     if _PHONE.search(text):
         found.append("a phone number")
-    if _LINK.search(text):
+    if _LINK.search(_EMAIL.sub(" ", text)):
         found.append("a web link")
     return found
 
@@ -118,7 +118,7 @@ class Testimonial(TestimonialContent):
         PENDING = "pending", "Waiting for a moderator"
         APPROVED = "approved", "Published"
         REJECTED = "rejected", "Not approved"
-        WITHDRAWN = "withdrawn", "Withdrawn by you"
+        WITHDRAWN = "withdrawn", "Withdrawn by its author"
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="testimonials"
@@ -173,7 +173,10 @@ class Testimonial(TestimonialContent):
         """How the author appears publicly: their display name, or "A member with <MS type>"."""
         if self.display_as == DisplayAs.DISPLAY_NAME and self.author is not None:
             return self.author.display_name
-        return f"A member with {self.get_ms_type_display().lower()}"
+        label = self.get_ms_type_display()
+        if self.ms_type == MSType.UNSPECIFIED:
+            return "A member with MS"
+        return f"A member with {label[0].lower()}{label[1:]}"
 
 
 class TestimonialRevision(TestimonialContent):

@@ -11,6 +11,7 @@ moderator approves the revision.
 from django.db import transaction
 from django.utils import timezone
 
+from ldnsite.comments.models import MAX_DEPTH, Comment
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.moderation.models import record
 
@@ -165,4 +166,8 @@ def delete(testimonial: Testimonial, *, by) -> None:
         if locked.author_id != by.pk:
             raise PermissionError("Only the author can delete a testimonial.")
         record(locked, actor=by, action="delete", from_state=locked.status, to_state="deleted")
+        # Replies point at their parent and root with PROTECT: remove the discussion deepest first.
+        comments = Comment.objects.filter(thread__testimonial=locked)
+        for depth in range(MAX_DEPTH, -1, -1):
+            comments.filter(depth=depth).delete()
         locked.delete()

@@ -6,5 +6,8 @@ app_name = "moderation"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("testimonials/decide/", views.decide_testimonials_in_bulk, name="decide_testimonials_in_bulk"),
+    path("testimonials/<int:pk>/<str:action>/", views.decide_testimonial, name="decide_testimonial"),
+    path("revisions/<int:pk>/<str:action>/", views.decide_revision, name="decide_revision"),
     path("comments/<int:pk>/<str:action>/", views.decide_comment, name="decide_comment"),
 ]

@@ -1,41 +1,376 @@
+"""The moderators' queue: member experiences (new ones and edits of published ones) first, then comments.
+
+Reading happens here; every decision is a POST that calls one transition function from the app's
+moderation.py. A decision that another moderator already made (or that lost a race) changes nothing and
+says so.
+"""
+
+import re
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Prefetch, Q
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Report
+from testimonials import moderation as testimonial_moderation
+from testimonials.models import Testimonial, TestimonialContent, TestimonialRevision
 
 from .exceptions import InvalidTransition
+from .models import ModerationEvent
 
 MODERATE_COMMENTS = "comments.moderate_comment"
+MODERATE_TESTIMONIALS = "testimonials.moderate_testimonial"
 COMMENT_ACTIONS = {
     "publish": comment_moderation.publish,
     "restore": comment_moderation.restore,
     "remove": comment_moderation.remove,
 }
+QUEUE_LIMIT = 100
+# Where a decision sends the moderator back to (?at=...): a section, a card, or the bulk form.
+PLACE = re.compile(r"testimonials|revisions|bulk-form|reject-(testimonial|revision)-\d+")
+NEW_ACCOUNT_DAYS = 7
+ALREADY_DECIDED = "was already decided by another moderator; nothing changed"
+
+# Reasons moderators give most often: a short label for the moderator, and the words the author receives
+# (in the e-mail and on their own page), written so that the author knows what to change.
+CANNED_REASONS = {
+    "personal_details": (
+        "Contains someone's personal details",
+        "It contains someone's personal details, such as a name, an address, an e-mail address or a phone "
+        "number. Please take them out and send it again.",
+    ),
+    "selling": (
+        "Promotes buying or selling medicines",
+        "It promotes buying or selling medicines, or says where to get them. ldnsite cannot publish that.",
+    ),
+    "instructions": (
+        "Gives medical instructions to others",
+        "It tells other people how to take LDN or other medicines. Please describe what you did and what "
+        "happened to you, rather than what others should do.",
+    ),
+    "not_own_experience": (
+        "Not about the author's own experience with LDN",
+        "It is not about your own experience with LDN (or, if you are a carer, the experience of the person "
+        "you care for). Member experiences are first-hand accounts.",
+    ),
+}
+REASON_MAX_LENGTH = 1_000
 
 
-@login_required
-@permission_required(MODERATE_COMMENTS, raise_exception=True)
-def queue(request: HttpRequest) -> HttpResponse:
-    """The moderators' page: held comments and reported or hidden comments, oldest first."""
+class RejectionForm(forms.Form):
+    """A reason is required: one of the usual ones, words of the moderator's own, or both."""
+
+    reason_choice = forms.ChoiceField(
+        label="Reason",
+        required=False,
+        choices=[("", "Choose a usual reason…"), *((key, pair[0]) for key, pair in CANNED_REASONS.items())],
+    )
+    reason = forms.CharField(
+        label="Reason in your own words",
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        parts = []
+        if data.get("reason_choice"):
+            parts.append(CANNED_REASONS[data["reason_choice"]][1])
+        if data.get("reason", "").strip():
+            parts.append(data["reason"].strip())
+        if not parts and not self.errors:
+            raise forms.ValidationError(
+                "Give a reason: choose a usual one or write your own. "
+                "The author needs to know what to change."
+            )
+        self.full_reason = "\n\n".join(parts)
+        return data
+
+    def first_error(self) -> str:
+        return " ".join(message for messages_ in self.errors.values() for message in messages_)
+
+
+def moderator_required(view: Callable) -> Callable:
+    """Logged in (else to the login page) and a moderator of something (else 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not (request.user.has_perm(MODERATE_TESTIMONIALS) or request.user.has_perm(MODERATE_COMMENTS)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery: a number per row, without a query per row."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+def _with_author_signals(queryset: QuerySet, author_field: str) -> QuerySet:
+    """Annotate each row with its author's earlier rejections and open reports on their comments."""
+    testimonial_type = ContentType.objects.get_for_model(Testimonial)
+    authors_testimonials = Testimonial.objects.filter(author=OuterRef(OuterRef(author_field))).values("pk")
+    rejections = ModerationEvent.objects.filter(
+        content_type=testimonial_type,
+        action__in=["reject", "reject_revision"],
+        object_id__in=authors_testimonials,
+    ).values("pk")
+    open_reports = Report.objects.filter(
+        resolved_at__isnull=True, comment__author=OuterRef(author_field)
+    ).values("pk")
+    return queryset.annotate(
+        author_rejection_count=SubqueryCount(rejections), author_open_report_count=SubqueryCount(open_reports)
+    )
+
+
+def _dose(content: TestimonialContent) -> str:
+    return f"{format(content.dose_mg.normalize(), 'f')} mg a day"
+
+
+def _shown_as(content: TestimonialContent, author) -> str:
+    """The name the public will see, exactly as the published page will show it."""
+    as_published = Testimonial(author=author, ms_type=content.ms_type, display_as=content.display_as)
+    return as_published.shown_author
+
+
+def _record(content: TestimonialContent, author) -> list[tuple[str, str]]:
+    """The structured part of a testimonial or revision, as (label, value) rows a moderator reads."""
+    side_effects = ", ".join(content.side_effect_labels) or "None given"
+    return [
+        ("Title", content.title),
+        ("Type of MS", content.get_ms_type_display()),
+        ("LDN dose", _dose(content)),
+        ("Time on LDN", content.get_time_on_ldn_display()),
+        ("What changed", content.get_change_display()),
+        ("Side effects", side_effects),
+        ("Other side effects", content.side_effects_other or "—"),
+        ("Other MS treatments", content.other_treatments or "—"),
+        ("Shown to readers as", _shown_as(content, author)),
+    ]
+
+
+def _signals(item, author, now) -> None:
+    """Attach what a moderator should weigh up to a queue item (no queries: the counts are annotated)."""
+    item.account_age_days = (now - author.date_joined).days if author is not None else None
+    item.is_new_account = item.account_age_days is not None and item.account_age_days < NEW_ACCOUNT_DAYS
+    item.contact_signals = item.risk_signals
+
+
+def _pending_testimonials(user, now) -> tuple[list[Testimonial], int]:
+    pending = _with_author_signals(
+        Testimonial.objects.pending().select_related("author").order_by("submitted_at", "pk"), "author"
+    )
+    items = list(pending[:QUEUE_LIMIT])
+    total = len(items) if len(items) < QUEUE_LIMIT else Testimonial.objects.pending().count()
+    for testimonial in items:
+        _signals(testimonial, testimonial.author, now)
+        testimonial.record = _record(testimonial, testimonial.author)
+        testimonial.is_own = testimonial.author_id == user.pk
+    return items, total
+
+
+def _pending_revisions(user, now) -> tuple[list[TestimonialRevision], int]:
+    pending = TestimonialRevision.objects.filter(
+        status=TestimonialRevision.Status.PENDING, testimonial__status=Testimonial.Status.APPROVED
+    )
+    revisions = _with_author_signals(
+        pending.select_related("testimonial__author").order_by("created_at", "pk"), "testimonial__author"
+    )
+    items = list(revisions[:QUEUE_LIMIT])
+    total = len(items) if len(items) < QUEUE_LIMIT else pending.count()
+    for revision in items:
+        published = revision.testimonial
+        _signals(revision, published.author, now)
+        was = dict(_record(published, published.author))
+        revision.record = [(label, value, was[label]) for label, value in _record(revision, published.author)]
+        revision.changed_labels = [label for label, value, old in revision.record if value != old]
+        revision.narrative_changed = revision.narrative != published.narrative
+        if revision.narrative_changed:
+            revision.changed_labels.append("Narrative")
+        revision.is_own = published.author_id == user.pk
+    return items, total
+
+
+def _comment_queue() -> dict:
     open_reports = Prefetch(
         "reports", queryset=Report.objects.filter(resolved_at__isnull=True).order_by("created_at")
     )
-    base = Comment.objects.select_related("author", "thread__article", "thread__study").prefetch_related(
-        open_reports
-    )
-    held = base.held().order_by("created_at", "pk")[:100]
+    base = Comment.objects.select_related(
+        "author", "thread__article", "thread__study", "thread__testimonial"
+    ).prefetch_related(open_reports)
+    held = base.held().order_by("created_at", "pk")[:QUEUE_LIMIT]
     reported = (
         base.filter(status__in=[Comment.Status.PUBLISHED, Comment.Status.HIDDEN])
         .annotate(open_report_count=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
         .filter(Q(status=Comment.Status.HIDDEN) | Q(open_report_count__gt=0))
-        .order_by("created_at", "pk")[:100]
+        .order_by("created_at", "pk")[:QUEUE_LIMIT]
     )
-    return render(request, "moderation/queue.html", {"held": held, "reported": reported})
+    return {"held": held, "reported": reported}
+
+
+@moderator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The moderators' page: waiting member experiences and edits, then held and reported comments."""
+    can_testimonials = request.user.has_perm(MODERATE_TESTIMONIALS)
+    can_comments = request.user.has_perm(MODERATE_COMMENTS)
+    context = {
+        "can_moderate_testimonials": can_testimonials,
+        "can_moderate_comments": can_comments,
+        "reason_choices": RejectionForm.base_fields["reason_choice"].choices,
+        "reason_max_length": REASON_MAX_LENGTH,
+        "new_account_days": NEW_ACCOUNT_DAYS,
+        "at": request.GET.get("at", "") if PLACE.fullmatch(request.GET.get("at", "")) else "",
+    }
+    if can_testimonials:
+        now = timezone.now()
+        context["testimonials"], context["testimonial_total"] = _pending_testimonials(request.user, now)
+        context["revisions"], context["revision_total"] = _pending_revisions(request.user, now)
+        context["has_decidable_testimonials"] = any(not t.is_own for t in context["testimonials"])
+    if can_comments:
+        context.update(_comment_queue())
+    return render(request, "moderation/queue.html", context)
+
+
+def _back_to(place: str) -> HttpResponse:
+    """Back to the queue at the place the moderator was working; the outcome is repeated there, because
+    the page's own messages at the top are scrolled out of view."""
+    return redirect(reverse("moderation:queue") + f"?{urlencode({'at': place})}#{place}")
+
+
+def _decide(request: HttpRequest, name: str, transition: Callable, obj, **kwargs) -> bool:
+    """Run one transition and tell the moderator what happened; True if it was done."""
+    try:
+        transition(obj, by=request.user, **kwargs)
+    except InvalidTransition as exc:
+        if exc.current == Testimonial.Status.WITHDRAWN.label.lower():
+            messages.warning(request, f"{name} was withdrawn by its author; nothing changed.")
+        else:
+            messages.warning(request, f"{name} {ALREADY_DECIDED} (it is now {exc.current}).")
+        return False
+    except ObjectDoesNotExist:
+        messages.warning(request, f"{name} no longer exists (its author may have deleted it).")
+        return False
+    return True
+
+
+def _refuse_own(request: HttpRequest, name: str, author_id: int | None) -> bool:
+    """Moderators do not decide on their own writing: another moderator does."""
+    if author_id is not None and author_id == request.user.pk:
+        messages.error(request, f"{name} is your own; another moderator needs to decide on it.")
+        return True
+    return False
+
+
+def _testimonial_name(testimonial: Testimonial) -> str:
+    return f"The experience “{testimonial.title}”"
+
+
+@login_required
+@permission_required(MODERATE_TESTIMONIALS, raise_exception=True)
+@require_POST
+def decide_testimonial(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    testimonial = Testimonial.objects.filter(pk=pk).first()
+    if testimonial is None:
+        messages.warning(request, "That experience no longer exists (its author may have deleted it).")
+        return _back_to("testimonials")
+    name = _testimonial_name(testimonial)
+    if _refuse_own(request, name, testimonial.author_id):
+        return _back_to("testimonials")
+    if action == "approve":
+        if _decide(request, name, testimonial_moderation.approve, testimonial):
+            messages.success(request, f"{name} is published. Its author will get an e-mail.")
+    elif action == "reject":
+        form = RejectionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, f"{name}: {form.first_error()} Nothing was changed.")
+            return _back_to(f"reject-testimonial-{pk}")
+        reason = form.full_reason
+        if _decide(request, name, testimonial_moderation.reject, testimonial, reason=reason):
+            messages.success(request, f"{name} was not approved. Its author will get the reason by e-mail.")
+    else:
+        raise Http404("No such decision.")
+    return _back_to("testimonials")
+
+
+@login_required
+@permission_required(MODERATE_TESTIMONIALS, raise_exception=True)
+@require_POST
+def decide_revision(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    revision = TestimonialRevision.objects.select_related("testimonial").filter(pk=pk).first()
+    if revision is None:
+        messages.warning(request, "Those changes no longer exist (the author may have withdrawn them).")
+        return _back_to("revisions")
+    name = f"The changes to “{revision.testimonial.title}”"
+    if _refuse_own(request, name, revision.testimonial.author_id):
+        return _back_to("revisions")
+    if action == "approve":
+        if _decide(request, name, testimonial_moderation.approve_revision, revision):
+            messages.success(request, f"{name} are published. Their author will get an e-mail.")
+    elif action == "reject":
+        form = RejectionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, f"{name}: {form.first_error()} Nothing was changed.")
+            return _back_to(f"reject-revision-{pk}")
+        reason = form.full_reason
+        if _decide(request, name, testimonial_moderation.reject_revision, revision, reason=reason):
+            messages.success(request, f"{name} were not approved; the earlier text stays published.")
+    else:
+        raise Http404("No such decision.")
+    return _back_to("revisions")
+
+
+@login_required
+@permission_required(MODERATE_TESTIMONIALS, raise_exception=True)
+@require_POST
+def decide_testimonials_in_bulk(request: HttpRequest) -> HttpResponse:
+    """Approve, or reject with one reason, every ticked experience; each one on its own."""
+    action = request.POST.get("action")
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    if action not in ("approve", "reject"):
+        messages.error(request, "Choose to approve or to reject the ticked experiences. Nothing was changed.")
+        return _back_to("bulk-form")
+    if not ids:
+        messages.error(request, "Tick at least one experience first. Nothing was changed.")
+        return _back_to("bulk-form")
+    kwargs = {}
+    if action == "reject":
+        form = RejectionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, f"{form.first_error()} Nothing was changed.")
+            return _back_to("bulk-form")
+        kwargs["reason"] = form.full_reason
+    transition = testimonial_moderation.approve if action == "approve" else testimonial_moderation.reject
+    done = 0
+    for testimonial in Testimonial.objects.filter(pk__in=ids).order_by("submitted_at", "pk"):
+        name = _testimonial_name(testimonial)
+        if not _refuse_own(request, name, testimonial.author_id) and _decide(
+            request, name, transition, testimonial, **kwargs
+        ):
+            done += 1
+    if done:
+        verb = "published" if action == "approve" else "not approved"
+        if done == 1:
+            messages.success(request, f"1 experience was {verb}. Its author will get an e-mail.")
+        else:
+            messages.success(request, f"{done} experiences were {verb}. Their authors will get an e-mail.")
+    return _back_to("testimonials")
 
 
 @login_required

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('other_treatments', models.CharField(blank=True, max_length=300, verbose_name='other MS treatments')),
                 ('narrative', models.TextField(validators=[django.core.validators.MaxLengthValidator(10000)])),
                 ('display_as', models.CharField(choices=[('display_name', 'My display name'), ('ms_type', '“A member with …” and my type of MS')], default='ms_type', max_length=12, verbose_name='show me as')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a moderator'), ('approved', 'Published'), ('rejected', 'Not approved'), ('withdrawn', 'Withdrawn by you')], default='pending', max_length=10)),
+                ('status', models.CharField(choices=[('pending', 'Waiting for a moderator'), ('approved', 'Published'), ('rejected', 'Not approved'), ('withdrawn', 'Withdrawn by its author')], default='pending', max_length=10)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('submitted_at', models.DateTimeField()),
                 ('approved_at', models.DateTimeField(blank=True, null=True)),

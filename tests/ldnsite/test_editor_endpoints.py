@@ -102,8 +102,8 @@ def test_preview_refused_to_anonymous_reader(client, db):
     assert b"<strong>hello</strong>" not in response.content
 
 
-def test_preview_refused_to_member_outside_editors_group(client, member):
-    client.force_login(member)
+def test_preview_refused_to_unverified_member(client, make_user):
+    client.force_login(make_user(verified=False))
     response = client.post(PREVIEW_URL, {"content": "**hello**"})
     assert response.status_code == 403
     assert b"<strong>hello</strong>" not in response.content

@@ -1,0 +1,100 @@
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+
+from ldnsite.moderation.actions import apply_transition
+from ldnsite.moderation.views import RejectionForm
+
+from . import moderation
+from .models import Testimonial, TestimonialContent, TestimonialRevision
+
+
+class RevisionInline(admin.StackedInline):
+    """Edits of a published testimonial; read here, decided in the moderation queue."""
+
+    model = TestimonialRevision
+    extra = 0
+    can_delete = False
+    fields = [
+        "status", "created_at", "moderated_by", "moderated_at", "rejection_reason",
+        *TestimonialContent.CONTENT_FIELDS,
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Testimonial)
+class TestimonialAdmin(admin.ModelAdmin):
+    """Moderators read member experiences here; every change of state goes through testimonials.moderation."""
+
+    list_display = ["title", "status", "author", "submitted_at", "moderated_by"]
+    list_filter = ["status", "ms_type", "change"]
+    list_select_related = ["author", "moderated_by"]
+    search_fields = ["title"]
+    date_hierarchy = "submitted_at"
+    ordering = ["-submitted_at", "-pk"]
+    readonly_fields = [
+        "status", "author", "is_carer", *TestimonialContent.CONTENT_FIELDS, "submitted_at", "created_at",
+        "approved_at", "moderated_at", "moderated_by", "rejection_reason", "consent_version", "consented_at",
+    ]  # fmt: skip
+    fields = readonly_fields
+    inlines = [RevisionInline]
+    actions = ["approve_selected", "reject_selected"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Everything is read-only: state moves only through the actions, content only through its author.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Authors delete their own (and the log records it); moderators reject.
+        return False
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm("testimonials.moderate_testimonial")
+
+    def _others_only(self, request, queryset):
+        """Moderators do not decide on their own writing (as in the queue): another moderator does."""
+        if queryset.filter(author=request.user).exists():
+            self.message_user(
+                request, "Your own experiences were left for another moderator to decide.", messages.WARNING
+            )
+        return queryset.exclude(author=request.user)
+
+    @admin.action(description="Approve and publish the selected experiences", permissions=["moderate"])
+    def approve_selected(self, request, queryset) -> None:
+        apply_transition(
+            self, request, self._others_only(request, queryset), moderation.approve, "experience(s) published"
+        )
+
+    @admin.action(description="Reject the selected experiences, with a reason…", permissions=["moderate"])
+    def reject_selected(self, request, queryset) -> TemplateResponse | None:
+        """First show a page asking for the reason the authors will read; then reject with it."""
+        form = RejectionForm(request.POST if request.POST.get("post") == "yes" else None)
+        if form.is_bound and form.is_valid():
+            apply_transition(
+                self,
+                request,
+                self._others_only(request, queryset),
+                moderation.reject,
+                "experience(s) rejected",
+                reason=form.full_reason,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject member experiences",
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action_name": "reject_selected",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "moderation/admin_reject.html", context)
