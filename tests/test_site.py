@@ -110,3 +110,21 @@ def test_demo_accounts_only_with_debug(settings, capsys):
     assert not User.objects.get(email="member@example.com").is_staff
     password = output.split("editor@example.com")[1].split("password:")[1].split()[0]
     assert editor.check_password(password)
+
+
+@pytest.mark.django_db
+def test_demo_testimonials_only_with_debug_and_only_once(settings, client):
+    from testimonials.models import Testimonial as MemberTestimonial
+
+    settings.DEBUG = False
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert not MemberTestimonial.objects.exists()
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    assert MemberTestimonial.objects.public().count() == 6
+    html = client.get("/testimonials/").content.decode()
+    assert "Demo: member experience 1" in html
+    assert "<svg" in client.get("/testimonials/summary/").content.decode()  # enough reports for charts

@@ -15,6 +15,8 @@ from django.db import transaction
 
 from articles import demo, moderation
 from articles.models import Article, Resource, Study
+from testimonials import moderation as testimonial_moderation
+from testimonials.models import Testimonial
 
 EDITORIAL_TEAM = {"email": "editorial-team@ldnsite.invalid", "display_name": "ldnsite editorial team"}
 DEMO_ACCOUNTS = [
@@ -40,6 +42,7 @@ class Command(BaseCommand):
         )
         if settings.DEBUG:
             self._demo_accounts()
+            self._demo_testimonials()
         else:
             self.stdout.write("DEBUG is off, so no demo accounts were created.")
 
@@ -94,3 +97,36 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  {display_name:<15} {email:<24} password: {password}")
         self.stdout.write("Log in at http://127.0.0.1:8000/accounts/login/ (editors also reach /admin/).")
+
+    def _demo_testimonials(self) -> None:
+        """Six approved, clearly labelled demo stories, so the member-experience pages show something."""
+        User = get_user_model()
+        member = User.objects.get(email="member@example.com")
+        moderator = User.objects.get(email="moderator@example.com")
+        if Testimonial.objects.filter(author=member, title__startswith="Demo:").exists():
+            return
+        narrative = "This is demo content for trying the site locally. It is not a real member's experience."
+        rows = [
+            ("rrms", "4.5", "1-2y", "better", ["vivid_dreams"]),
+            ("rrms", "3", "6-12m", "no_change", ["sleep_problems"]),
+            ("spms", "4.5", "2-5y", "better", ["none"]),
+            ("ppms", "1.5", "3-6m", "no_change", ["headache", "vivid_dreams"]),
+            ("rrms", "4.5", "1-3m", "much_better", ["vivid_dreams"]),
+            ("unspecified", "2", "lt1m", "worse", ["nausea"]),
+        ]
+        for number, (ms_type, dose, time_on_ldn, change, side_effects) in enumerate(rows, start=1):
+            testimonial = testimonial_moderation.submit(
+                author=member,
+                content={
+                    "title": f"Demo: member experience {number}",
+                    "ms_type": ms_type,
+                    "dose_mg": dose,
+                    "time_on_ldn": time_on_ldn,
+                    "change": change,
+                    "side_effects": side_effects,
+                    "narrative": narrative,
+                },
+                is_carer=False,
+            )
+            testimonial_moderation.approve(testimonial, by=moderator)
+        self.stdout.write("Six labelled demo member experiences were added and approved.")
