@@ -20,3 +20,16 @@ def grant_group(apps, schema_editor, group_name: str, codenames: dict[str, list[
 
 def remove_group(apps, schema_editor, group_name: str) -> None:
     apps.get_model("auth", "Group").objects.filter(name=group_name).delete()
+
+
+def revoke_group(apps, schema_editor, group_name: str, codenames: dict[str, list[str]]) -> None:
+    """Undo grant_group for these permissions, keeping the group and anything else it holds."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name=group_name).first()
+    if group is None:
+        return
+    for app_label, names in codenames.items():
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=names)
+        )

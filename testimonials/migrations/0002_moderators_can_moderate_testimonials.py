@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from ldnsite.permissions import grant_group
+from ldnsite.permissions import grant_group, revoke_group
 
 MODERATOR_PERMISSIONS = {
     "testimonials": [
@@ -14,15 +14,7 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name="Moderators").first()
-    if group is not None:
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="testimonials", codename__in=MODERATOR_PERMISSIONS["testimonials"]
-            )
-        )
+    revoke_group(apps, schema_editor, "Moderators", MODERATOR_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
