@@ -229,10 +229,13 @@ class SubmitTestimonialForm(TestimonialForm):
     )
     # Sent back with the form: the same form sent twice makes one testimonial. A missing or mangled token
     # gets a fresh one rather than an error the member could do nothing about.
-    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def clean_token(self) -> uuid.UUID:
-        return self.cleaned_data["token"] or uuid.uuid4()
+        try:
+            return uuid.UUID(self.cleaned_data["token"])
+        except ValueError:
+            return uuid.uuid4()
 
     @property
     def is_carer(self) -> bool:

@@ -1,3 +1,5 @@
+import hashlib
+import json
 import re
 from decimal import Decimal
 
@@ -99,6 +101,13 @@ class TestimonialContent(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of the content: a moderator's decision names the version they read."""
+        values = [str(getattr(self, field)) for field in self.CONTENT_FIELDS]
+        values[self.CONTENT_FIELDS.index("dose_mg")] = f"{Decimal(str(self.dose_mg)):.2f}"
+        return hashlib.sha256(json.dumps(values).encode()).hexdigest()[:20]
 
     @property
     def side_effect_labels(self) -> list[str]:

@@ -21,6 +21,15 @@ from .models import CONSENT_VERSION, Testimonial, TestimonialContent, Testimonia
 Status = Testimonial.Status
 
 
+class ContentChanged(Exception):
+    """The author changed the text after the moderator read it: the decision would publish unread words."""
+
+
+def _check_seen(content, seen: str | None) -> None:
+    if seen is not None and seen != content.fingerprint:
+        raise ContentChanged("The author changed this text after you read it.")
+
+
 def _lock(testimonial: Testimonial, action: str, allowed: set[str]) -> Testimonial:
     locked = Testimonial.objects.select_for_update().get(pk=testimonial.pk)
     if locked.status not in allowed:
@@ -46,10 +55,11 @@ def submit(*, author, content: dict, is_carer: bool, token=None) -> Testimonial:
     return testimonial
 
 
-def approve(testimonial: Testimonial, *, by) -> Testimonial:
-    """A moderator publishes a pending testimonial."""
+def approve(testimonial: Testimonial, *, by, seen: str | None = None) -> Testimonial:
+    """A moderator publishes a pending testimonial (the version they read, when `seen` names it)."""
     with transaction.atomic():
         locked = _lock(testimonial, "approve", {Status.PENDING})
+        _check_seen(locked, seen)
         now = timezone.now()
         locked.status = Status.APPROVED
         locked.moderated_by, locked.moderated_at, locked.approved_at = by, now, now
@@ -124,10 +134,11 @@ def _lock_revision(revision: TestimonialRevision, action: str) -> TestimonialRev
     return locked
 
 
-def approve_revision(revision: TestimonialRevision, *, by) -> Testimonial:
-    """A moderator accepts an edit: the public testimonial now shows the revised text."""
+def approve_revision(revision: TestimonialRevision, *, by, seen: str | None = None) -> Testimonial:
+    """A moderator accepts an edit: the public testimonial now shows the revised text (the one they read)."""
     with transaction.atomic():
         locked = _lock_revision(revision, "approve")
+        _check_seen(locked, seen)
         testimonial = _lock(locked.testimonial, "approve a revision of", {Status.APPROVED})
         for field in TestimonialContent.CONTENT_FIELDS:
             setattr(testimonial, field, getattr(locked, field))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView
 
 from ldnsite.comments.threads import has_verified_email, thread_context
+from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
 from ldnsite.markdown import render as render_markdown
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.ratelimit import is_limited
@@ -119,7 +120,7 @@ def _preview_page(request, form_class, *, testimonial=None) -> HttpResponse:
     return _form_page(request, form, testimonial=testimonial, preview=preview)
 
 
-@login_required
+@login_required_keeping_draft
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """A verified member tells their experience; it waits for a moderator."""
@@ -127,7 +128,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     if not has_verified_email(member):
         return render(request, "testimonials/testimonial_form.html", {"needs_verification": True}, status=403)
     if request.method == "GET":
-        return _form_page(request, SubmitTestimonialForm(member=member, initial={"token": uuid.uuid4()}))
+        initial = {"token": uuid.uuid4(), **pop_draft_initial(request, SubmitTestimonialForm)}
+        return _form_page(request, SubmitTestimonialForm(member=member, initial=initial))
 
     if "preview" in request.POST:
         return _preview_page(request, SubmitTestimonialForm)
@@ -182,7 +184,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 EDITABLE = {Testimonial.Status.PENDING, Testimonial.Status.REJECTED, Testimonial.Status.APPROVED}
 
 
-@login_required
+@login_required_keeping_draft
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The author changes their text; an approved one keeps its published version until a moderator agrees."""
@@ -196,7 +198,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         source = pending or testimonial
         form = TestimonialForm(
             member=request.user,
-            initial={name: getattr(source, name) for name in TestimonialContent.CONTENT_FIELDS},
+            initial={
+                **{name: getattr(source, name) for name in TestimonialContent.CONTENT_FIELDS},
+                **pop_draft_initial(request, TestimonialForm),
+            },
         )
         return _form_page(request, form, testimonial=testimonial)
 

@@ -26,6 +26,7 @@ def read_unsubscribe_token(token: str) -> dict | None:
 def send_reply_notifications(comment_id: int) -> int:
     """Tell the thread's followers about a comment, if it is public now. Returns how many were sent."""
     from .models import Comment
+    from .threads import comment_url
 
     comment = (
         Comment.objects.public()
@@ -44,13 +45,14 @@ def send_reply_notifications(comment_id: int) -> int:
         context = {
             "comment": comment,
             "subject": comment.thread.subject,
-            "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+            "comment_url": settings.SITE_URL + comment_url(comment),
             "unsubscribe_url": unsubscribe_url,
             "member": subscription.member,
         }
         messages.append(
             EmailMessage(
-                subject=render_to_string("comments/email/reply_subject.txt", context).strip(),
+                # A title may hold line breaks; a mail header may not.
+                subject=" ".join(render_to_string("comments/email/reply_subject.txt", context).split()),
                 body=render_to_string("comments/email/reply_body.txt", context),
                 to=[subscription.member.email],
                 headers={

@@ -103,3 +103,16 @@ def thread_context(request, subject, *, form=None) -> dict:
         and Subscription.objects.filter(thread=thread, member=user).exists(),
     )
     return context
+
+
+def comment_url(comment: Comment) -> str:
+    """The address that shows this comment: its subject's page, at the page of comments holding its root."""
+    root = comment.root if comment.root_id else comment
+    earlier_roots = (
+        Comment.objects.filter(thread_id=comment.thread_id, depth=0, status=Comment.Status.PUBLISHED)
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
+        .count()
+    )
+    page = earlier_roots // ROOTS_PER_PAGE + 1
+    query = f"?comments={page}" if page > 1 else ""
+    return f"{comment.thread.subject.get_absolute_url()}{query}#comment-{comment.pk}"

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article, Study
+from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.ratelimit import is_limited
 from testimonials.models import Testimonial
@@ -16,7 +17,7 @@ from testimonials.models import Testimonial
 from . import moderation, notifications
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Subscription, Thread, new_submission_token
-from .threads import has_verified_email
+from .threads import comment_url, has_verified_email
 
 # Which objects can be discussed: (the public door, the field that names one in the URL).
 SUBJECTS = {
@@ -75,7 +76,7 @@ def _rate_limited(user) -> bool:
     return is_limited(f"comment:{user.pk}", limit=limit, period=period)
 
 
-@login_required
+@login_required_keeping_draft
 @require_http_methods(["GET", "POST"])
 def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | None = None) -> HttpResponse:
     """GET: the form on a page of its own (replies without JavaScript). POST: post a comment or a reply."""
@@ -89,7 +90,11 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
         messages.error(request, "Please confirm your e-mail address before you comment.")
         return redirect("account_email")
     if request.method == "GET":
-        initial = {"token": new_submission_token(), "parent": parent.pk if parent else None}
+        initial = {
+            "token": new_submission_token(),
+            "parent": parent.pk if parent else None,
+            **pop_draft_initial(request, CommentForm),
+        }
         return _form_page(request, subject=subject, form=CommentForm(initial=initial), parent=parent)
 
     form = CommentForm(request.POST)
@@ -98,7 +103,7 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
     token = form.cleaned_data["token"]
     duplicate = Comment.objects.filter(submission_token=token, author=request.user).first()
     if duplicate is not None:
-        return redirect(duplicate.get_absolute_url())
+        return redirect(comment_url(duplicate))
     thread = _thread_for(subject)
     parent_id = form.cleaned_data["parent"]
     if parent_id:
@@ -120,7 +125,7 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
         )
     except IntegrityError:  # the same form sent twice at the same moment
         duplicate = get_object_or_404(Comment, submission_token=token, author=request.user)
-        return redirect(duplicate.get_absolute_url())
+        return redirect(comment_url(duplicate))
     if form.cleaned_data["subscribe"]:
         moderation.subscribe(thread, member=request.user)
     if comment.status == Comment.Status.HELD:
@@ -130,7 +135,7 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
         )
     else:
         messages.success(request, "Your comment is posted.")
-    return redirect(comment.get_absolute_url())
+    return redirect(comment_url(comment))
 
 
 @login_required
@@ -143,7 +148,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request, "Comments can be edited for 15 minutes after posting; this one can no longer be."
         )
-        return redirect(comment.get_absolute_url())
+        return redirect(comment_url(comment))
     form = EditCommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +157,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, f"{exc} Copy your text if you want to keep it.")
         else:
             messages.success(request, "Your comment is updated.")
-            return redirect(comment.get_absolute_url())
+            return redirect(comment_url(comment))
     status = 400 if request.method == "POST" else 200
     return render(request, "comments/comment_edit.html", {"comment": comment, "form": form}, status=status)
 
@@ -222,12 +227,20 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if data is None:
         return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
     subscription = (
-        Subscription.objects.select_related("thread__article", "thread__study")
+        Subscription.objects.select_related("thread__article", "thread__study", "thread__testimonial")
         .filter(pk=data.get("s"), member_id=data.get("m"))
         .first()
+    )
+    # The subject is named only while it is public: an old e-mail must not reveal a withdrawn story.
+    show_subject = (
+        subscription is not None and Thread.objects.public().filter(pk=subscription.thread_id).exists()
     )
     if request.method == "POST":
         if subscription is not None:
             subscription.delete()
         return render(request, "comments/unsubscribe.html", {"done": True})
-    return render(request, "comments/unsubscribe.html", {"subscription": subscription, "token": token})
+    return render(
+        request,
+        "comments/unsubscribe.html",
+        {"subscription": subscription, "show_subject": show_subject, "token": token},
+    )

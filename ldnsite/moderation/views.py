@@ -267,6 +267,12 @@ def _decide(request: HttpRequest, name: str, transition: Callable, obj, **kwargs
     except ObjectDoesNotExist:
         messages.warning(request, f"{name} no longer exists (its author may have deleted it).")
         return False
+    except testimonial_moderation.ContentChanged:
+        messages.warning(
+            request, f"{name} was changed by its author after you opened the queue. Read it again before "
+            "you decide; nothing changed.",
+        )  # fmt: skip
+        return False
     return True
 
 
@@ -294,7 +300,8 @@ def decide_testimonial(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if _refuse_own(request, name, testimonial.author_id):
         return _back_to("testimonials")
     if action == "approve":
-        if _decide(request, name, testimonial_moderation.approve, testimonial):
+        seen = request.POST.get("seen", "")
+        if _decide(request, name, testimonial_moderation.approve, testimonial, seen=seen):
             messages.success(request, f"{name} is published. Its author will get an e-mail.")
     elif action == "reject":
         form = RejectionForm(request.POST)
@@ -321,7 +328,8 @@ def decide_revision(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if _refuse_own(request, name, revision.testimonial.author_id):
         return _back_to("revisions")
     if action == "approve":
-        if _decide(request, name, testimonial_moderation.approve_revision, revision):
+        seen = request.POST.get("seen", "")
+        if _decide(request, name, testimonial_moderation.approve_revision, revision, seen=seen):
             messages.success(request, f"{name} are published. Their author will get an e-mail.")
     elif action == "reject":
         form = RejectionForm(request.POST)
@@ -342,7 +350,8 @@ def decide_revision(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def decide_testimonials_in_bulk(request: HttpRequest) -> HttpResponse:
     """Approve, or reject with one reason, every ticked experience; each one on its own."""
     action = request.POST.get("action")
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isascii() and value.isdigit()][:200]
+    ids = [pk for pk in ids if pk < 2**31]
     if action not in ("approve", "reject"):
         messages.error(request, "Choose to approve or to reject the ticked experiences. Nothing was changed.")
         return _back_to("bulk-form")
@@ -360,6 +369,8 @@ def decide_testimonials_in_bulk(request: HttpRequest) -> HttpResponse:
     done = 0
     for testimonial in Testimonial.objects.filter(pk__in=ids).order_by("submitted_at", "pk"):
         name = _testimonial_name(testimonial)
+        if action == "approve":
+            kwargs["seen"] = request.POST.get(f"seen-{testimonial.pk}", "")
         if not _refuse_own(request, name, testimonial.author_id) and _decide(
             request, name, transition, testimonial, **kwargs
         ):

@@ -69,8 +69,9 @@ def test_anonymous_reader_is_shown_how_to_join(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
     assert "to take part in the discussion" in html and 'name="body"' not in html
 
-    response = post(client)
-    assert response.status_code == 302 and "/accounts/login/" in response.url
+    response = post(client, body="A reply typed while logged out, kept for later.")
+    assert response.status_code == 401
+    assert "A reply typed while logged out, kept for later." in response.content.decode()
     assert not Comment.objects.exists()
 
 

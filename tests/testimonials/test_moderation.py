@@ -270,7 +270,11 @@ def test_approving_publishes_logs_the_moderator_and_emails_only_the_author_after
     client.force_login(moderator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/moderation/testimonials/{testimonial.pk}/approve/", follow=True)
+        response = client.post(
+            f"/moderation/testimonials/{testimonial.pk}/approve/",
+            {"seen": testimonial.fingerprint},
+            follow=True,
+        )
         assert mailoutbox == []  # nothing is sent before the decision commits
 
     assert "is published" in response.content.decode()
@@ -373,7 +377,12 @@ def test_bulk_approve_publishes_every_ticked_testimonial(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/moderation/testimonials/decide/",
-            {"ids": [first.pk, second.pk], "action": "approve"},
+            {
+                "ids": [first.pk, second.pk],
+                "action": "approve",
+                f"seen-{first.pk}": first.fingerprint,
+                f"seen-{second.pk}": second.fingerprint,
+            },
             follow=True,
         )
 
@@ -457,7 +466,7 @@ def test_the_second_moderator_is_told_it_was_already_decided(
 ):
     testimonial = make_testimonial()
     client.force_login(moderator)
-    client.post(f"/moderation/testimonials/{testimonial.pk}/approve/")
+    client.post(f"/moderation/testimonials/{testimonial.pk}/approve/", {"seen": testimonial.fingerprint})
     client.force_login(other_moderator)
 
     response = client.post(
@@ -508,7 +517,7 @@ def test_approving_a_revision_replaces_the_public_text(
     client.force_login(moderator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/moderation/revisions/{revision.pk}/approve/")
+        client.post(f"/moderation/revisions/{revision.pk}/approve/", {"seen": revision.fingerprint})
 
     published = Testimonial.objects.public().get(pk=revision.testimonial_id)
     assert published.narrative == "REVISED-TEXT-MARKER"

@@ -86,10 +86,25 @@ def published(moderator):
 
 @pytest.mark.django_db
 def test_anonymous_reader_is_sent_to_log_in(client):
-    for response in (client.get(SUBMIT), client.post(SUBMIT, form_data())):
-        assert response.status_code == 302
-        assert response.url.startswith("/accounts/login/") and "next=/testimonials/new/" in response.url
+    response = client.get(SUBMIT)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/") and "next=/testimonials/new/" in response.url
+
+
+@pytest.mark.django_db
+def test_text_sent_after_the_session_ended_comes_back_after_logging_in(client, veteran):
+    narrative = "Written while my session quietly ran out, and not to be lost."
+
+    response = client.post(SUBMIT, form_data(narrative=narrative, title="Kept title"))
+
+    assert response.status_code == 401
+    assert narrative in response.content.decode() and "log in again" in response.content.decode()
     assert not Testimonial.objects.exists()
+    client.force_login(veteran)
+    form_page = client.get(SUBMIT).content.decode()
+    assert narrative in form_page and 'value="Kept title"' in form_page
+    assert narrative not in client.get(SUBMIT).content.decode()  # restored once, not forever
 
 
 @pytest.mark.django_db
