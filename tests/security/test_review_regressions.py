@@ -1,4 +1,4 @@
-"""Defects found in a fresh-eyes review; each test fails until its defect is fixed. Real HTTP throughout."""
+"""Defects found in a fresh-eyes review, each fixed; these tests keep them fixed. Real HTTP throughout."""
 
 import re
 import uuid
