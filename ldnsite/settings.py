@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ldnsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,15 +226,62 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ldnsite <norep
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security ---------------------------------------------------------------------------------------------
+# Production is DEBUG off outside the test run. Tests run with DEBUG off too, but over plain http through the
+# test client: HTTPS-only settings (redirect, HSTS, Secure cookies) would turn every test request into a 301
+# or drop its cookies, so they stay off while TESTING; tests/security/test_headers.py checks them in a
+# production-mode subprocess instead (manage.py check --deploy must pass without a warning).
+PRODUCTION = not DEBUG and not TESTING
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+# No script of ours reads the CSRF cookie; markdownx's editor falls back to the form's csrfmiddlewaretoken.
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG and not TESTING
-CSRF_COOKIE_SECURE = not DEBUG and not TESTING
+CSRF_COOKIE_SECURE = PRODUCTION
+# DJANGO_SECURE_SSL_REDIRECT=0 only when the proxy in front already redirects http to https.
+SECURE_SSL_REDIRECT = PRODUCTION and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load-balancer health checks may come over plain http
+SECURE_HSTS_SECONDS = 31_536_000 if PRODUCTION else 0  # one year
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# ldnsite.middleware.PermissionsPolicyMiddleware: browser features no page of the site uses.
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "browsing-topics": [],
+}
+# DJANGO_BEHIND_PROXY=1: a reverse proxy (exactly one) terminates TLS, sets X-Forwarded-Proto and appends the
+# client address to X-Forwarded-For; allauth's rate limits then count the real client, not the proxy.
+if env_bool("DJANGO_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+# --- Content-Security-Policy ------------------------------------------------------------------------------
+# django-csp 4.x, on in development too so that a violation shows up before it ships. Everything comes from
+# this site: no inline script or style (no 'unsafe-inline'/'unsafe-eval'), no plugins, no framing. Uploaded
+# images are local media (ldnsite.markdown drops outside images), so img-src needs no other origin. Only the
+# embed view (/embed/) may relax frame-ancestors, with csp.decorators on that one view.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Logging ----------------------------------------------------------------------------------------------
 LOGGING = {

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
 from . import editor
+from .accounts import data as member_data
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "ldnsite editors"
@@ -20,6 +21,8 @@ def healthz(request) -> HttpResponse:
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/export/", member_data.export, name="account_export"),
+    path("accounts/delete/", member_data.delete, name="account_delete"),
     path("accounts/", include("allauth.urls")),
     path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx_markdownify"),
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload_image, name="markdownx_upload"),

@@ -182,3 +182,20 @@ def delete(testimonial: Testimonial, *, by) -> None:
         for depth in range(MAX_DEPTH, -1, -1):
             comments.filter(depth=depth).delete()
         locked.delete()
+
+
+def anonymise(testimonial: Testimonial, *, by) -> Testimonial:
+    """The author leaves the site but keeps their experience: it no longer links to them and is shown only
+    as "A member with …" (its pending or past revisions too, so no later approval brings the name back)."""
+    from .models import DisplayAs
+
+    with transaction.atomic():
+        locked = Testimonial.objects.select_for_update().get(pk=testimonial.pk)
+        if locked.author_id != by.pk:
+            raise PermissionError("Only the author can anonymise a testimonial.")
+        locked.author = None
+        locked.display_as = DisplayAs.MS_TYPE
+        locked.save(update_fields=["author", "display_as"])
+        locked.revisions.update(display_as=DisplayAs.MS_TYPE)
+        record(locked, actor=by, action="anonymise", from_state=locked.status, to_state=locked.status)
+    return locked

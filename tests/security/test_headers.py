@@ -1,0 +1,178 @@
+"""Security headers on every page, and the production settings that only apply outside the test run."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+PAGES = [
+    "/",
+    "/articles/",
+    "/studies/",
+    "/testimonials/",
+    "/testimonials/summary/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/admin/login/",
+    "/healthz",
+]
+
+
+def _directives(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_content_security_policy_on_every_page(client, url):
+    response = client.get(url)
+
+    header = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in header and "unsafe-eval" not in header
+    csp = _directives(header)
+    assert csp["default-src"] == ["'self'"]
+    assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"]
+    assert csp["img-src"] == ["'self'"]
+    assert csp["object-src"] == ["'none'"]
+    assert csp["base-uri"] == ["'self'"]
+    assert csp["form-action"] == ["'self'"]
+    assert csp["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.django_db
+def test_content_security_policy_on_editor_pages(client, editor):
+    client.force_login(editor)
+
+    for url in ["/admin/", "/admin/articles/article/add/", "/testimonials/new/"]:
+        header = client.get(url).headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in header and "unsafe-eval" not in header, url
+        assert _directives(header)["frame-ancestors"] == ["'none'"], url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_other_security_headers_on_every_page(client, url):
+    response = client.get(url)
+
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    policy = response.headers["Permissions-Policy"]
+    for feature in ["camera=()", "microphone=()", "geolocation=()"]:
+        assert feature in policy
+
+
+def test_tests_run_without_https_only_settings(settings):
+    """The test client speaks plain http: a redirect or Secure-only cookies would break every test."""
+    assert settings.DEBUG is False
+    assert settings.SECURE_SSL_REDIRECT is False
+
+
+@pytest.mark.django_db
+@override_settings(
+    SECURE_SSL_REDIRECT=True,
+    SECURE_HSTS_SECONDS=31_536_000,
+    SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+    SECURE_HSTS_PRELOAD=True,
+    SESSION_COOKIE_SECURE=True,
+    CSRF_COOKIE_SECURE=True,
+)
+def test_production_https_behaviour(client):
+    assert client.get("/articles/").status_code == 301
+    assert client.get("/healthz").status_code == 200  # health checks may come over http
+
+    response = client.get("/accounts/login/", secure=True)
+
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    csrf = response.cookies["csrftoken"]
+    assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
+
+
+def _production_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="ldnsite.settings",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="ldn.example.org",
+        **extra,
+    )
+    return env
+
+
+def _run(args: list[str], **extra_env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=_production_env(**extra_env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+_PRINT_SETTINGS = """
+import json, django
+from django.conf import settings
+django.setup()
+names = [
+    "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
+    "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY", "CSRF_COOKIE_SAMESITE", "SECURE_PROXY_SSL_HEADER",
+    "ALLAUTH_TRUSTED_PROXY_COUNT",
+]
+print(json.dumps({name: getattr(settings, name, None) for name in names}))
+"""
+
+
+def _production_settings(**extra_env: str) -> dict:
+    result = _run(["-c", _PRINT_SETTINGS], **extra_env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_check_deploy_passes_without_warnings_in_production():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_are_https_only():
+    values = _production_settings()
+
+    assert values["DEBUG"] is False
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] == 31_536_000
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True and values["SECURE_HSTS_PRELOAD"] is True
+    for cookie in ("SESSION", "CSRF"):
+        assert values[f"{cookie}_COOKIE_SECURE"] is True
+        assert values[f"{cookie}_COOKIE_HTTPONLY"] is True
+        assert values[f"{cookie}_COOKIE_SAMESITE"] == "Lax"
+    # Without DJANGO_BEHIND_PROXY a forged X-Forwarded-* header is not trusted.
+    assert values["SECURE_PROXY_SSL_HEADER"] is None
+    assert values["ALLAUTH_TRUSTED_PROXY_COUNT"] is None
+
+
+def test_behind_proxy_trusts_one_proxy():
+    values = _production_settings(DJANGO_BEHIND_PROXY="1")
+
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+
+
+def test_ssl_redirect_can_be_left_to_the_proxy():
+    assert _production_settings(DJANGO_SECURE_SSL_REDIRECT="0")["SECURE_SSL_REDIRECT"] is False
