@@ -290,6 +290,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Who did what, when: authentication and moderation events, by id only (no e-mail, text or tokens).
+    # INFO even when DJANGO_LOG_LEVEL is higher; it propagates to the root's console handler (one line each).
+    "loggers": {"ldnsite.audit": {"level": "INFO"}},
 }
 
 if TESTING:

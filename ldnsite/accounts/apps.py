@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "ldnsite.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

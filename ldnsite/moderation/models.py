@@ -1,7 +1,11 @@
+import logging
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+audit = logging.getLogger("ldnsite.audit")
 
 
 class ModerationEvent(models.Model):
@@ -33,8 +37,12 @@ class ModerationEvent(models.Model):
 
 
 def record(target: models.Model, *, actor, action: str, from_state: str, to_state: str, reason: str = ""):
-    """Append one event to the log; callers are the transition functions in each app's moderation.py."""
-    return ModerationEvent.objects.create(
+    """Append one event to the log; callers are the transition functions in each app's moderation.py.
+
+    The audit line names ids and states only: the reason may quote member text, so only whether one was
+    given is logged.
+    """
+    event = ModerationEvent.objects.create(
         content_type=ContentType.objects.get_for_model(target),
         object_id=target.pk,
         actor=actor,
@@ -43,3 +51,9 @@ def record(target: models.Model, *, actor, action: str, from_state: str, to_stat
         to_state=to_state,
         reason=reason,
     )
+    audit.info(
+        "moderation action=%s actor=%s target=%s:%s from=%s to=%s reason_given=%s",
+        action, getattr(actor, "pk", None) or "-", target._meta.label_lower, target.pk,
+        from_state or "-", to_state, "yes" if reason else "no",
+    )  # fmt: skip
+    return event
