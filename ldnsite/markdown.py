@@ -12,6 +12,7 @@ import markdown as python_markdown
 import nh3
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown.treeprocessors import Treeprocessor
 
@@ -167,7 +168,10 @@ def render(text: str) -> SafeString:
     key = "markdown:" + hashlib.sha256(source.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
-        converted = _markdown().convert(_defuse_brackets(source))
+        try:
+            converted = _markdown().convert(_defuse_brackets(source))
+        except RecursionError:  # nesting deeper than python-markdown can parse ("- " * 2000): show it as text
+            converted = f"<p>{escape(source)}</p>"
         html = _cleaner.clean(converted.replace(_BRACKET_PLACEHOLDER, "["))
         cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - sanitized by nh3 in this function
