@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "markdownx",
     "ldnsite.accounts",
     "ldnsite.moderation",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "ldnsite.mfa.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "ldnsite.urls"
@@ -158,6 +160,11 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
 }
+# Two-factor authentication (TOTP authenticator apps, with recovery codes), required for staff and moderators
+# before the admin or the moderation queue (ldnsite.mfa).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "ldnsite"
+STAFF_MFA_REQUIRED = True
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -273,7 +280,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'"],
+        "img-src": [
+            "'self'",
+            "data:",
+        ],  # data: for the authenticator QR code only; Markdown allows no data: images
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -6,8 +6,14 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, PublicationStatus, Resource, Study
+from tests.clients import PassedTwoFactorClient
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture
+def client():
+    return PassedTwoFactorClient()
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,6 @@ from django.contrib.auth.models import Group, Permission
 from django.core import serializers
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
-from django.test import Client
 from django.utils import timezone
 
 from articles import moderation as article_moderation
@@ -27,6 +26,7 @@ from ldnsite.comments.models import Comment, Report, Subscription, Thread
 from ldnsite.moderation.models import ModerationEvent
 from testimonials import moderation as testimonial_moderation
 from testimonials.models import Testimonial, TestimonialRevision
+from tests.clients import PassedTwoFactorClient as Client
 
 Testimonial.__test__ = TestimonialRevision.__test__ = False
 

@@ -10,7 +10,6 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from ldnsite.comments.models import Comment, Report, Subscription, Thread
 from ldnsite.moderation.models import ModerationEvent
 from testimonials import moderation
 from testimonials.models import Testimonial, TestimonialRevision
+from tests.clients import PassedTwoFactorClient as Client
 
 Testimonial.__test__ = TestimonialRevision.__test__ = False
 

@@ -9,12 +9,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.test import Client
 
 from ldnsite.comments import moderation
 from ldnsite.comments.models import Comment, Report, Subscription, Thread
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.moderation.models import ModerationEvent
+from tests.clients import PassedTwoFactorClient as Client
 
 pytestmark = pytest.mark.django_db
 

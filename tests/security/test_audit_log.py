@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Thread
 from testimonials import moderation as testimonial_moderation
+from tests.clients import PassedTwoFactorClient as Client
 
 PASSWORD = "correct-horse-9"
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"

@@ -5,11 +5,11 @@ import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ldnsite.comments import notifications
 from ldnsite.comments.models import Subscription
+from tests.clients import PassedTwoFactorClient as Client
 from tests.security.test_access_control import (
     ACTION_NAMES,
     PASSWORD,

@@ -43,7 +43,7 @@ def test_content_security_policy_on_every_page(client, url):
     csp = _directives(header)
     assert csp["default-src"] == ["'self'"]
     assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"]
-    assert csp["img-src"] == ["'self'"]
+    assert csp["img-src"] == ["'self'", "data:"]  # data: only for the authenticator QR code
     assert csp["object-src"] == ["'none'"]
     assert csp["base-uri"] == ["'self'"]
     assert csp["form-action"] == ["'self'"]

@@ -5,12 +5,13 @@ import uuid
 
 import pytest
 from django.core import mail
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from ldnsite.comments import notifications
 from ldnsite.comments.models import Comment, Subscription, Thread
 from testimonials import moderation
 from testimonials.models import Testimonial
+from tests.clients import PassedTwoFactorClient as Client
 from tests.testimonials.test_submit import content, form_data
 
 Testimonial.__test__ = False

@@ -5,12 +5,12 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from ldnsite.markdown import MAX_LENGTH
 from testimonials import moderation
 from testimonials.models import CONSENT_TEXT, CONSENT_VERSION, NARRATIVE_MAX_LENGTH, Testimonial
+from tests.clients import PassedTwoFactorClient as Client
 
 Testimonial.__test__ = False
 
