@@ -2,7 +2,6 @@
 anonymised). Both need a recent password entry; hidden and deleted text is swept for everywhere."""
 
 import json
-from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -20,6 +19,7 @@ from ldnsite.moderation.models import ModerationEvent
 from testimonials import moderation
 from testimonials.models import Testimonial, TestimonialRevision
 from tests.clients import PassedTwoFactorClient as Client
+from tests.factories import story
 
 Testimonial.__test__ = TestimonialRevision.__test__ = False
 
@@ -60,23 +60,6 @@ def other(make_user):
 @pytest.fixture
 def article(make_article):
     return make_article(slug="ldn-and-fatigue", title="LDN and fatigue")
-
-
-def story(**overrides) -> dict:
-    content = {
-        "title": "My months on LDN",
-        "ms_type": "rrms",
-        "dose_mg": Decimal("4.5"),
-        "time_on_ldn": "3-6m",
-        "change": "better",
-        "side_effects": ["vivid_dreams"],
-        "side_effects_other": "",
-        "other_treatments": "",
-        "narrative": "Afternoons are easier now.",
-        "display_as": "display_name",
-    }
-    content.update(overrides)
-    return content
 
 
 def log_in_with_password(client, user, password: str = PASSWORD) -> None:

@@ -4,7 +4,6 @@ assignment: fields a form does not offer cannot be set by adding them to the POS
 
 import io
 import uuid
-from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -15,27 +14,11 @@ import testimonials.models as testimonial_models
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Report, Thread
 from testimonials import moderation as testimonial_moderation
+from tests.factories import story
 
 PASSWORD = "correct-horse-9"
 ROLES = ["anonymous", "other_member", "owner", "moderator", "editor"]
 MEMBERS = {"other_member", "owner", "moderator", "editor"}
-
-
-def story(**overrides) -> dict:
-    content = {
-        "title": "My months on LDN",
-        "ms_type": "rrms",
-        "dose_mg": Decimal("4.5"),
-        "time_on_ldn": "3-6m",
-        "change": "better",
-        "side_effects": ["vivid_dreams"],
-        "side_effects_other": "",
-        "other_treatments": "",
-        "narrative": "Afternoons are easier now.",
-        "display_as": "display_name",
-    }
-    content.update(overrides)
-    return content
 
 
 def experience_form(**overrides) -> dict:

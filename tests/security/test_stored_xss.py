@@ -2,7 +2,6 @@
 them is re-parsed with tests.html_safety.find_dangers (a different parser from the sanitizer's)."""
 
 import uuid
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,6 +12,7 @@ from articles.models import Article, Study
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Thread
 from testimonials import moderation as testimonial_moderation
+from tests.factories import story
 from tests.html_safety import find_dangers, start_tags
 from tests.xss_payloads import XSS_PAYLOADS
 
@@ -131,23 +131,6 @@ def experience_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-def story(**overrides) -> dict:
-    content = {
-        "title": "My months on LDN",
-        "ms_type": "rrms",
-        "dose_mg": Decimal("4.5"),
-        "time_on_ldn": "3-6m",
-        "change": "better",
-        "side_effects": ["vivid_dreams"],
-        "side_effects_other": "",
-        "other_treatments": "",
-        "narrative": "Afternoons are easier now.",
-        "display_as": "display_name",
-    }
-    content.update(overrides)
-    return content
 
 
 @pytest.mark.django_db
