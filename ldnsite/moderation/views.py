@@ -288,6 +288,26 @@ def _testimonial_name(testimonial: Testimonial) -> str:
     return f"The experience “{testimonial.title}”"
 
 
+def _decide_one(request: HttpRequest, obj, *, name: str, author_id, place: str, reason_form: str, action: str,
+                approve, reject, approved: str, rejected: str) -> HttpResponse:  # fmt: skip
+    """Approve (the version the moderator read) or reject with a reason one testimonial or revision."""
+    if _refuse_own(request, name, author_id):
+        return _back_to(place)
+    if action == "approve":
+        if _decide(request, name, approve, obj, seen=request.POST.get("seen", "")):
+            messages.success(request, approved)
+    elif action == "reject":
+        form = RejectionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, f"{name}: {form.first_error()} Nothing was changed.")
+            return _back_to(reason_form)
+        if _decide(request, name, reject, obj, reason=form.full_reason):
+            messages.success(request, rejected)
+    else:
+        raise Http404("No such decision.")
+    return _back_to(place)
+
+
 @login_required
 @permission_required(MODERATE_TESTIMONIALS, raise_exception=True)
 @require_POST
@@ -297,23 +317,13 @@ def decide_testimonial(request: HttpRequest, pk: int, action: str) -> HttpRespon
         messages.warning(request, "That experience no longer exists (its author may have deleted it).")
         return _back_to("testimonials")
     name = _testimonial_name(testimonial)
-    if _refuse_own(request, name, testimonial.author_id):
-        return _back_to("testimonials")
-    if action == "approve":
-        seen = request.POST.get("seen", "")
-        if _decide(request, name, testimonial_moderation.approve, testimonial, seen=seen):
-            messages.success(request, f"{name} is published. Its author will get an e-mail.")
-    elif action == "reject":
-        form = RejectionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, f"{name}: {form.first_error()} Nothing was changed.")
-            return _back_to(f"reject-testimonial-{pk}")
-        reason = form.full_reason
-        if _decide(request, name, testimonial_moderation.reject, testimonial, reason=reason):
-            messages.success(request, f"{name} was not approved. Its author will get the reason by e-mail.")
-    else:
-        raise Http404("No such decision.")
-    return _back_to("testimonials")
+    return _decide_one(
+        request, testimonial, name=name, author_id=testimonial.author_id, place="testimonials",
+        reason_form=f"reject-testimonial-{pk}", action=action,
+        approve=testimonial_moderation.approve, reject=testimonial_moderation.reject,
+        approved=f"{name} is published. Its author will get an e-mail.",
+        rejected=f"{name} was not approved. Its author will get the reason by e-mail.",
+    )  # fmt: skip
 
 
 @login_required
@@ -325,23 +335,13 @@ def decide_revision(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.warning(request, "Those changes no longer exist (the author may have withdrawn them).")
         return _back_to("revisions")
     name = f"The changes to “{revision.testimonial.title}”"
-    if _refuse_own(request, name, revision.testimonial.author_id):
-        return _back_to("revisions")
-    if action == "approve":
-        seen = request.POST.get("seen", "")
-        if _decide(request, name, testimonial_moderation.approve_revision, revision, seen=seen):
-            messages.success(request, f"{name} are published. Their author will get an e-mail.")
-    elif action == "reject":
-        form = RejectionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, f"{name}: {form.first_error()} Nothing was changed.")
-            return _back_to(f"reject-revision-{pk}")
-        reason = form.full_reason
-        if _decide(request, name, testimonial_moderation.reject_revision, revision, reason=reason):
-            messages.success(request, f"{name} were not approved; the earlier text stays published.")
-    else:
-        raise Http404("No such decision.")
-    return _back_to("revisions")
+    return _decide_one(
+        request, revision, name=name, author_id=revision.testimonial.author_id, place="revisions",
+        reason_form=f"reject-revision-{pk}", action=action, approve=testimonial_moderation.approve_revision,
+        reject=testimonial_moderation.reject_revision,
+        approved=f"{name} are published. Their author will get an e-mail.",
+        rejected=f"{name} were not approved; the earlier text stays published.",
+    )  # fmt: skip
 
 
 @login_required
