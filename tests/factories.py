@@ -1,5 +1,6 @@
 """Plain data builders shared by several test modules."""
 
+import uuid
 from decimal import Decimal
 
 
@@ -19,3 +20,25 @@ def story(**overrides) -> dict:
     }
     content.update(overrides)
     return content
+
+
+def experience_form(**overrides) -> dict:
+    """A complete, valid /testimonials/new/ submission as the browser sends it, with a fresh token."""
+    data = {
+        "ms_type": "rrms",
+        "dose_mg": "4.5",
+        "time_on_ldn": "6-12m",
+        "other_treatments": "",
+        "change": "better",
+        "side_effects": ["vivid_dreams"],
+        "side_effects_other": "",
+        "title": "Calmer evenings",
+        "narrative": "I sleep through the night more often.",
+        "display_as": "ms_type",
+        "written_as": "self",
+        "declaration": "on",
+        "consent": "on",
+        "token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data

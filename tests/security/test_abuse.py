@@ -9,31 +9,11 @@ from django.contrib.auth import get_user_model
 import testimonials.models as testimonial_models
 from ldnsite.comments.models import Comment
 from ldnsite.markdown import render
+from tests.factories import experience_form
 from tests.html_safety import find_dangers
 
 PASSWORD = "correct-horse-9"
 ONE_MB = "a" * (1024 * 1024)
-
-
-def experience_form(**overrides) -> dict:
-    data = {
-        "ms_type": "rrms",
-        "dose_mg": "4.5",
-        "time_on_ldn": "6-12m",
-        "other_treatments": "",
-        "change": "better",
-        "side_effects": ["vivid_dreams"],
-        "side_effects_other": "",
-        "title": "Calmer evenings",
-        "narrative": "I sleep through the night more often.",
-        "display_as": "ms_type",
-        "written_as": "self",
-        "declaration": "on",
-        "consent": "on",
-        "token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
 
 
 # --- Huge and deeply nested Markdown -----------------------------------------------------------------------

@@ -14,6 +14,7 @@ import testimonials.models as testimonial_models
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Report, Thread
 from testimonials import moderation as testimonial_moderation
+from tests import factories
 from tests.factories import story
 
 PASSWORD = "correct-horse-9"
@@ -22,24 +23,9 @@ MEMBERS = {"other_member", "owner", "moderator", "editor"}
 
 
 def experience_form(**overrides) -> dict:
-    data = {
-        "ms_type": "rrms",
-        "dose_mg": "4.5",
-        "time_on_ldn": "6-12m",
-        "other_treatments": "",
-        "change": "better",
-        "side_effects": ["vivid_dreams"],
-        "side_effects_other": "",
-        "title": "Hijacked title",
-        "narrative": "Hijacked narrative.",
-        "display_as": "ms_type",
-        "written_as": "self",
-        "declaration": "on",
-        "consent": "on",
-        "token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
+    return factories.experience_form(
+        **{**{"title": "Hijacked title", "narrative": "Hijacked narrative."}, **overrides}
+    )
 
 
 def png() -> bytes:

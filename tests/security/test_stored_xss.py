@@ -12,6 +12,7 @@ from articles.models import Article, Study
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Thread
 from testimonials import moderation as testimonial_moderation
+from tests import factories
 from tests.factories import story
 from tests.html_safety import find_dangers, start_tags
 from tests.xss_payloads import XSS_PAYLOADS
@@ -112,25 +113,12 @@ def superuser(make_user):
 
 
 def experience_form(**overrides) -> dict:
-    data = {
-        "ms_type": "rrms",
-        "dose_mg": "4.5",
-        "time_on_ldn": "6-12m",
-        "other_treatments": "Vitamin D",
-        "change": "better",
-        "side_effects": ["vivid_dreams"],
-        "side_effects_other": "",
-        "title": "Calmer evenings",
-        "narrative": "I sleep through the night more often.",
-        "display_as": "display_name",
-        "written_as": "self",
-        "declaration": "on",
-        "consent": "on",
-        "publish_anyway": "on",
-        "token": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
+    return factories.experience_form(
+        **{
+            **{"other_treatments": "Vitamin D", "display_as": "display_name", "publish_anyway": "on"},
+            **overrides,
+        }
+    )
 
 
 @pytest.mark.django_db
