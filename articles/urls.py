@@ -10,4 +10,5 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("studies/", views.StudyListView.as_view(), name="study_list"),
     path("studies/<slug:slug>/", views.StudyDetailView.as_view(), name="study_detail"),
+    path("search/", views.search, name="search"),
 ]

@@ -217,6 +217,10 @@ EDITOR_PREVIEW_RATE_MEMBER = (30, 60)  # Markdown previews per member per minute
 # markdownx's live-preview script turns Tab into indentation, a keyboard trap: off until that is solved.
 TESTIMONIALS_LIVE_PREVIEW = False
 
+# --- Search -----------------------------------------------------------------------------------------------
+# (searches allowed, per seconds) from one address; full-text queries cost more than a cached page.
+SEARCH_RATE_LIMIT = (int(os.environ.get("DJANGO_SEARCH_PER_MINUTE", "120")), 60)
+
 # --- E-mail -----------------------------------------------------------------------------------------------
 # Printed to the console unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")

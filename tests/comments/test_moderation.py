@@ -690,7 +690,14 @@ def test_anonymous_readers_cannot_follow(client, article, make_user, no_hold):
 
 
 def public_pages(article, study) -> list[str]:
-    return ["/", "/articles/", "/studies/", article.get_absolute_url(), study.get_absolute_url()]
+    return [
+        "/",
+        "/articles/",
+        "/studies/",
+        "/search/?q=trial",
+        article.get_absolute_url(),
+        study.get_absolute_url(),
+    ]
 
 
 @pytest.mark.parametrize("as_member", [False, True])

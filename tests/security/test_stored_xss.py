@@ -39,7 +39,17 @@ def _errors(response) -> list[str]:
 # post to the site itself, the icon sprites, and the admin's translation catalogue script. Only start tags
 # whose every attribute is one of these are let through; a payload's <form>, <form action="javascript:...">
 # or <svg onload=...> has another attribute (or none) and is still reported.
-FORM_ATTRS = {"method", "action", "id", "class", "role", "novalidate", "aria-labelledby", "enctype"}
+FORM_ATTRS = {
+    "method",
+    "action",
+    "id",
+    "class",
+    "role",
+    "novalidate",
+    "aria-labelledby",
+    "aria-label",
+    "enctype",
+}
 SVG_ATTRS = {
     "xmlns",
     "aria-hidden",
