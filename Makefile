@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make bench: sqlite, or postgres (with Redis; BENCH_DATABASE_URL and BENCH_REDIS_URL override the defaults)
+BENCH_DB ?= sqlite
 
-.PHONY: run test lint check setup clean
+.PHONY: run test test-browser lint check setup clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +23,19 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The unit suite, then the browser tests in a pytest run of their own (Playwright needs
+# DJANGO_ALLOW_ASYNC_UNSAFE). BROWSER=0 leaves the browser run out, e.g. for a subset with PYTEST_ARGS.
+BROWSER ?= 1
+
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+ifneq ($(BROWSER),0)
+	$(MAKE) --no-print-directory test-browser
+endif
+
+# Real-browser journeys and accessibility checks (needs Debian's chromium: apt-get install chromium).
+test-browser: $(STAMP)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest tests/browser $(BROWSER_PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -32,6 +45,10 @@ check: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+
+# Seeds its own database (dropped and rebuilt), serves it with gunicorn and prints the table (docs/performance.md).
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.run --db $(BENCH_DB) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ldnsite.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "ldnsite.mfa.StaffMFAMiddleware",
@@ -120,7 +121,21 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the rendered Markdown of a long discussion and the page cache (Django's default keeps 300).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+# Public pages for anonymous readers are kept this long (ldnsite.pagecache; 0 turns it off). On by default
+# only where every process sees the same cache (Redis) or there is one process (development, tests): with a
+# local-memory cache per gunicorn worker, a change would refresh the pages of one worker only.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL or DEBUG or TESTING else "0")
+)
+# After a change, pages are rendered but not stored for this long: the change may not be committed yet.
+PAGE_CACHE_SETTLE_SECONDS = 5
 
 # --- Accounts (django-allauth 65.x setting names only) ----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -312,3 +327,4 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    PAGE_CACHE_SETTLE_SECONDS = 0  # no writer in another process: pages may be stored at once

@@ -1,0 +1,408 @@
+"""Fill the database with a realistic volume of clearly synthetic content, for load tests and benchmarks.
+
+    python manage.py seed_volume --articles 200 --studies 50 --testimonials 20000 --comments 200000 --yes
+
+Everything is made with bulk_create in one transaction, so it takes seconds, not hours; no signals run and no
+e-mail is sent. Every record says it is synthetic ("Volume test article 17", members "Volume member 12" at
+volume.invalid addresses). Running it again adds more, numbered on from what is there. One article (the first
+of the run) gets exactly --hot-comments comments with replies, more than any other discussion: the page
+benchmarks read. Refuses to run unless DEBUG is on or --yes is given, so it never lands in production by
+mistake.
+"""
+
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, PublicationStatus, Resource, Study
+from ldnsite import pagecache
+from ldnsite.choices import MSType
+from ldnsite.comments.models import MAX_DEPTH, Comment, Thread
+from testimonials.models import (
+    CONSENT_VERSION,
+    Change,
+    DisplayAs,
+    SideEffect,
+    Testimonial,
+    TimeOnLDN,
+)
+
+BATCH = 2_000
+EMAIL_DOMAIN = "volume.invalid"
+SLUG_PREFIX = "volume-test"
+MAX_OTHER_THREAD = 150  # no other discussion comes near the hot article's
+
+WORD_TEXT = (
+    "low dose naltrexone multiple sclerosis fatigue sleep relapse trial dose evening morning neurologist "
+    "pharmacist capsule liquid compounded study placebo crossover quality life pain spasticity walking "
+    "vision mood dreams week month year symptoms evidence small cohort registry result outcome measure"
+)
+WORDS = WORD_TEXT.split()
+SENTENCE = "This is synthetic volume-test text, not real information about LDN."
+
+
+def words(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def paragraph(rng: random.Random, sentences: int) -> str:
+    parts = [SENTENCE]
+    for _ in range(sentences):
+        text = words(rng, rng.randint(8, 18))
+        parts.append(text[0].upper() + text[1:] + ".")
+    return " ".join(parts)
+
+
+class Command(BaseCommand):
+    help = "Add a large volume of synthetic articles, studies, members, testimonials and comments."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, default=200)
+        parser.add_argument("--studies", type=int, default=50)
+        parser.add_argument("--testimonials", type=int, default=20_000)
+        parser.add_argument("--comments", type=int, default=200_000)
+        parser.add_argument("--members", type=int, default=3_000, help="Members who write them.")
+        parser.add_argument(
+            "--hot-comments", type=int, default=200, help="Comments (with replies) on the first article."
+        )
+        parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed, the same data.")
+        parser.add_argument("--yes", action="store_true", help="Run even though DEBUG is off.")
+
+    def handle(self, *args, **options) -> None:
+        if not (settings.DEBUG or options["yes"]):
+            raise CommandError(
+                "seed_volume adds tens of thousands of synthetic records. It runs only with DJANGO_DEBUG=1, "
+                "or with --yes when you are sure this is not a production database."
+            )
+        for name in ("articles", "studies", "testimonials", "comments", "members", "hot_comments"):
+            if options[name] < 0:
+                raise CommandError(f"--{name.replace('_', '-')} cannot be negative.")
+        if options["members"] < 1 and (options["testimonials"] or options["comments"]):
+            raise CommandError("Testimonials and comments need at least one member (--members).")
+        if options["comments"] and not (options["articles"] or options["studies"] or options["testimonials"]):
+            raise CommandError("Comments need something to discuss: add articles, studies or testimonials.")
+
+        self.rng = random.Random(options["seed"])
+        # Texts are drawn from a pool: making up 200,000 comments word by word would take most of the run.
+        self.pool = {size: [paragraph(self.rng, size) for _ in range(200)] for size in range(1, 7)}
+        self.now = timezone.now()
+        self.timings: list[tuple[str, float]] = []
+        started = time.perf_counter()
+        with transaction.atomic():
+            with self.timed("staff and members"):
+                editor, moderator = self.staff()
+                members = self.members(options["members"])
+            with self.timed("studies"):
+                studies = self.studies(options["studies"])
+            with self.timed("articles and resources"):
+                articles = self.articles(options["articles"], editor, studies)
+            with self.timed("testimonials"):
+                testimonials = self.testimonials(options["testimonials"], members, moderator)
+            with self.timed("threads and comments"):
+                hot, comment_count = self.comments(
+                    options["comments"], options["hot_comments"], articles, studies, testimonials, members
+                )
+        pagecache.bump_generation()  # bulk_create sends no signals
+
+        total = time.perf_counter() - started
+        for label, seconds in self.timings:
+            self.stdout.write(f"  {label:<24} {seconds:6.1f} s")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Added {len(articles)} articles, {len(studies)} studies, {len(members)} members, "
+                f"{len(testimonials)} testimonials and {comment_count} comments in {total:.1f} s."
+            )
+        )
+        if hot is not None:
+            self.stdout.write(f"Most discussed article: {hot.get_absolute_url()}")
+
+    def text(self, sentences: int) -> str:
+        return self.rng.choice(self.pool[sentences])
+
+    @contextmanager
+    def timed(self, label: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.timings.append((label, time.perf_counter() - started))
+
+    # --- People -------------------------------------------------------------------------------------------
+
+    def _account(self, email: str, display_name: str, **fields):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"display_name": display_name, "password": make_password(None), **fields}
+        )
+        if created:
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    def staff(self):
+        editor = self._account(f"volume-editor@{EMAIL_DOMAIN}", "Volume editor", is_staff=True)
+        editor.groups.add(*Group.objects.filter(name="Editors"))
+        moderator = self._account(f"volume-moderator@{EMAIL_DOMAIN}", "Volume moderator", is_staff=True)
+        moderator.groups.add(*Group.objects.filter(name="Moderators"))
+        return editor, moderator
+
+    def members(self, count: int) -> list:
+        User = get_user_model()
+        start = User.objects.filter(email__startswith="volume-member-").count() + 1
+        unusable = make_password(None)  # nobody logs in as these: no password hashing for thousands
+        users = [
+            User(
+                email=f"volume-member-{n}@{EMAIL_DOMAIN}",
+                display_name=f"Volume member {n}",
+                password=unusable,
+                date_joined=self.now - timezone.timedelta(days=self.rng.randint(30, 1500)),
+            )
+            for n in range(start, start + count)
+        ]
+        users = User.objects.bulk_create(users, batch_size=BATCH)
+        if users and users[0].pk is None:  # a database without RETURNING: read the ids back
+            users = list(User.objects.filter(email__in=[u.email for u in users]))
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+            batch_size=BATCH,
+        )
+        return users
+
+    # --- Editorial content --------------------------------------------------------------------------------
+
+    def studies(self, count: int) -> list[Study]:
+        start = Study.objects.filter(slug__startswith=f"{SLUG_PREFIX}-study-").count() + 1
+        designs = list(Study.Design.values)
+        populations = [MSType.RELAPSING_REMITTING, MSType.SECONDARY_PROGRESSIVE, MSType.PRIMARY_PROGRESSIVE]
+        studies = []
+        for n in range(start, start + count):
+            enrolled = self.rng.choice([1, 12, 40, 80, 96, 150, 400, 1200])
+            studies.append(
+                Study(
+                    slug=f"{SLUG_PREFIX}-study-{n}",
+                    status=PublicationStatus.PUBLISHED,
+                    published_at=self.now - timezone.timedelta(days=n),
+                    title=f"Volume test study {n}: {words(self.rng, 6)}",
+                    authors=f"Volume A{n}, Synthetic B, Example C",
+                    journal="Journal of Volume Testing",
+                    year=self.rng.randint(2000, self.now.year),
+                    citation_details=f"{n}(1):1-10",
+                    design=self.rng.choice(designs),
+                    populations=self.rng.sample(populations, self.rng.randint(1, 2)),
+                    participants_enrolled=enrolled,
+                    participants_completed=max(enrolled - self.rng.randint(0, 5), 0),
+                    dose="4.5 mg at night",
+                    duration=f"{self.rng.randint(4, 52)} weeks",
+                    outcomes_measured=words(self.rng, 12),
+                    main_result=paragraph(self.rng, 3),
+                    adverse_events=paragraph(self.rng, 1),
+                    limitations=paragraph(self.rng, 1),
+                    plain_summary=paragraph(self.rng, 4),
+                    checked_facts=self.rng.sample(Study.Fact.values, self.rng.randint(0, 4)),
+                )
+            )
+        return Study.objects.bulk_create(studies, batch_size=BATCH)
+
+    def articles(self, count: int, editor, studies: list[Study]) -> list[Article]:
+        start = Article.objects.filter(slug__startswith=f"{SLUG_PREFIX}-article-").count() + 1
+        articles = []
+        for i, n in enumerate(range(start, start + count)):
+            body = "\n\n".join(
+                f"## Part {part}\n\n{paragraph(self.rng, 6)}\n\n{paragraph(self.rng, 5)}"
+                for part in range(1, 5)
+            )
+            draft = i > 0 and i % 20 == 19  # one in twenty is a draft; never the most discussed one
+            articles.append(
+                Article(
+                    slug=f"{SLUG_PREFIX}-article-{n}",
+                    title=f"Volume test article {n}",
+                    summary=f"Synthetic article {n} for volume tests: {words(self.rng, 10)}.",
+                    body=body,
+                    author=editor,
+                    status=PublicationStatus.DRAFT if draft else PublicationStatus.PUBLISHED,
+                    published_at=None if draft else self.now - timezone.timedelta(hours=i + 1),
+                    last_reviewed_on=(self.now - timezone.timedelta(days=self.rng.randint(0, 400))).date(),
+                )
+            )
+        articles = Article.objects.bulk_create(articles, batch_size=BATCH)
+        Cites = Article.studies.through
+        cites = [
+            Cites(article_id=article.pk, study_id=study.pk)
+            for article in articles
+            for study in (
+                self.rng.sample(studies, min(len(studies), self.rng.randint(2, 5))) if studies else []
+            )
+        ]
+        Cites.objects.bulk_create(cites, batch_size=BATCH)
+        kinds = list(Resource.Kind.values)
+        resources = [
+            Resource(
+                article=article,
+                kind=self.rng.choice(kinds),
+                title=f"Volume test resource {position + 1} of article {article.pk}",
+                url=f"https://example.org/volume-test/{article.pk}/{position}",
+                position=position,
+            )
+            for article in articles
+            for position in range(self.rng.randint(0, 3))
+        ]
+        Resource.objects.bulk_create(resources, batch_size=BATCH)
+        return articles
+
+    # --- Member content -----------------------------------------------------------------------------------
+
+    def testimonials(self, count: int, members: list, moderator) -> list[Testimonial]:
+        if not count:
+            return []
+        S = Testimonial.Status
+        # Mostly approved, as on a site that has run for years; the rest in every other state.
+        statuses = [S.APPROVED] * 90 + [S.PENDING] * 4 + [S.REJECTED] * 3 + [S.WITHDRAWN] * 3
+        ms_types, changes, times = MSType.values, Change.values, TimeOnLDN.values
+        effects = [value for value in SideEffect.values if value != SideEffect.NONE]
+        doses = [Decimal(d) for d in ("0.5", "1.5", "3", "3.5", "4", "4.5", "4.5", "4.5", "6")]
+        testimonials = []
+        for n in range(count):
+            status = self.rng.choice(statuses)
+            submitted_at = self.now - timezone.timedelta(minutes=self.rng.randint(60, 2_000_000))
+            decided_at = submitted_at + timezone.timedelta(hours=self.rng.randint(1, 48))
+            decided = status != S.PENDING
+            approved = status in (S.APPROVED, S.WITHDRAWN)  # a withdrawn one was published before
+            testimonials.append(
+                Testimonial(
+                    author=self.rng.choice(members),
+                    title=f"Volume test experience {n + 1}",
+                    ms_type=self.rng.choice(ms_types),
+                    dose_mg=self.rng.choice(doses),
+                    time_on_ldn=self.rng.choice(times),
+                    change=self.rng.choice(changes),
+                    side_effects=self.rng.sample(effects, self.rng.randint(0, 2)) or [SideEffect.NONE],
+                    narrative=f"{self.text(6)}\n\n{self.text(6)}",
+                    display_as=self.rng.choice(DisplayAs.values),
+                    status=status,
+                    submitted_at=submitted_at,
+                    consent_version=CONSENT_VERSION,
+                    consented_at=submitted_at,
+                    approved_at=decided_at if approved else None,
+                    moderated_at=decided_at if decided else None,
+                    moderated_by=moderator if decided else None,
+                    rejection_reason="Synthetic volume-test rejection." if status == S.REJECTED else "",
+                )
+            )
+        return Testimonial.objects.bulk_create(testimonials, batch_size=BATCH)
+
+    def comments(self, total, hot_total, articles, studies, testimonials, members):
+        """Threads for every public subject; `hot_total` comments on the first article, the rest spread."""
+        public_articles = [a for a in articles if a.status == PublicationStatus.PUBLISHED]
+        public_testimonials = [t for t in testimonials if t.status == Testimonial.Status.APPROVED]
+        threads = Thread.objects.bulk_create(
+            [Thread(article=a) for a in public_articles]
+            + [Thread(study=s) for s in studies]
+            + [Thread(testimonial=t) for t in public_testimonials],
+            batch_size=BATCH,
+        )
+        if not total or not threads:
+            return None, 0
+        hot_thread = threads[0] if public_articles else None
+        hot_count = min(hot_total, total) if hot_thread else 0
+        others = threads[1:] if hot_thread else threads
+        # Articles draw the most discussion, studies some, each member experience a little.
+        weights = [10 if t.article_id else 5 if t.study_id else 1 for t in others]
+        remaining = total - hot_count
+        cap = min(MAX_OTHER_THREAD, hot_count - 1) if hot_thread else MAX_OTHER_THREAD
+        if remaining > cap * len(others):
+            raise CommandError(
+                f"{total} comments do not fit: at most {cap} per discussion besides the most discussed "
+                "article. Add articles, studies or testimonials, or ask for fewer comments."
+            )
+        counts = self._spread(remaining, weights, cap)
+        plan = [(hot_thread, hot_count, True)] if hot_thread else []
+        plan += [(thread, n, False) for thread, n in zip(others, counts, strict=True) if n]
+        self._write_comments(plan, members)
+        hot = (
+            next((a for a in public_articles if a.pk == hot_thread.article_id), None) if hot_thread else None
+        )
+        return hot, total
+
+    def _spread(self, total: int, weights: list[int], cap: int) -> list[int]:
+        weight_sum = sum(weights) or 1
+        counts = [min(cap, int(total * w / weight_sum * self.rng.uniform(0.5, 1.5))) for w in weights]
+        # Hand out (or take back) the difference one comment at a time, within the cap.
+        difference = total - sum(counts)
+        order = list(range(len(counts)))
+        while difference:
+            self.rng.shuffle(order)
+            for i in order:
+                if difference > 0 and counts[i] < cap:
+                    counts[i] += 1
+                    difference -= 1
+                elif difference < 0 and counts[i] > 0:
+                    counts[i] -= 1
+                    difference += 1
+                if not difference:
+                    break
+        return counts
+
+    def _shape(self, count: int, hot: bool) -> list[int | None]:
+        """Parent index (within the thread) of each comment, None for roots; parents come first.
+
+        The hot thread has 20 roots (one page of them), each followed by its replies, up to the depth cap.
+        """
+        parents: list[int | None] = []
+        depths: list[int] = []
+        per_root = max(1, count // 20)
+        for i in range(count):
+            is_root = i % per_root == 0 if hot else (i == 0 or self.rng.random() < 0.4)
+            if is_root:
+                parents.append(None)
+                depths.append(0)
+                continue
+            parent = max(0, i - self.rng.randint(1, 3)) if hot else self.rng.randrange(i)
+            if depths[parent] >= MAX_DEPTH:  # a reply to the deepest level sits beside it
+                parent = parents[parent]
+            parents.append(parent)
+            depths.append(depths[parent] + 1)
+        return parents
+
+    def _write_comments(self, plan, members) -> None:
+        S = Comment.Status
+        # Nearly all published; a few of every other state, so placeholders and hidden text are exercised.
+        statuses = [S.PUBLISHED] * 194 + [S.HELD] * 2 + [S.HIDDEN] + [S.REMOVED] * 2 + [S.DELETED]
+        rows = []  # (thread, parent row index or None, depth, status, created_at)
+        for thread, count, hot in plan:
+            base = len(rows)
+            start = self.now - timezone.timedelta(days=self.rng.randint(1, 700))
+            depth_of: dict[int, int] = {}
+            for i, parent in enumerate(self._shape(count, hot)):
+                depth = 0 if parent is None else depth_of[parent] + 1
+                depth_of[i] = depth
+                created_at = start + timezone.timedelta(minutes=7 * i + self.rng.randint(0, 6))
+                rows.append((thread, None if parent is None else base + parent, depth, created_at))
+        objects: list[Comment | None] = [None] * len(rows)
+        for depth in range(MAX_DEPTH + 1):  # parents before their replies: their ids are needed
+            layer = []
+            for index, (thread, parent, row_depth, created_at) in enumerate(rows):
+                if row_depth != depth:
+                    continue
+                status = self.rng.choice(statuses)
+                parent_obj = objects[parent] if parent is not None else None
+                comment = Comment(
+                    thread=thread,
+                    author=self.rng.choice(members),
+                    parent=parent_obj,
+                    root=(parent_obj.root or parent_obj) if parent_obj else None,
+                    depth=depth,
+                    body="" if status == S.DELETED else self.text(self.rng.randint(1, 4)),
+                    status=status,
+                    created_at=created_at,
+                )
+                objects[index] = comment
+                layer.append(comment)
+            Comment.objects.bulk_create(layer, batch_size=BATCH)

@@ -1,0 +1,267 @@
+"""The anonymous page cache: public pages rendered once and shared by every anonymous reader.
+
+Pages are kept in Django's cache (Redis in production, so every web process shares them) under a key that
+holds a "content generation": any save or delete of something a public page shows bumps the generation
+(see ``connect_signals``), and every page cached before it is then never read again and expires on its own.
+Nothing needs to know which page shows what.
+
+A response is stored only when it cannot differ between anonymous readers and holds nothing personal:
+GET, an anonymous reader, a public address, known query parameters only, status 200, no cookie set, no
+message waiting, no CSRF token used (a form for anonymous readers would share one token), nothing marked
+private or no-store. Logged-in readers always get a fresh page marked ``private, no-cache``.
+"""
+
+import copy
+import gzip
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http.response import ResponseHeaders
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import parse_http_date_safe
+
+GENERATION_KEY = "pagecache:generation"
+SETTLING_KEY = "pagecache:settling"
+# Each process reuses the generation it read for this long: one cache round trip less per page, and a change
+# made in another process reaches this one's readers at most this late (browsers keep pages longer anyway).
+GENERATION_REUSE_SECONDS = 1.0
+_known_generation: tuple[int, float] | None = None  # (generation, monotonic time it was read)
+# Browsers and proxies may keep a public page this long: a bump cannot reach them, so keep it short.
+BROWSER_MAX_AGE = 60
+MAX_KEY_SOURCE_LENGTH = 1_000
+# Stored pages are gzip-compressed once and sent compressed to every reader who accepts it. No BREACH risk:
+# a stored page holds no secret (no CSRF token, nothing of a member's).
+COMPRESS_FROM_BYTES = 1_000
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+PUBLIC_PREFIXES = (
+    "/articles/",
+    "/studies/",
+    "/testimonials/",
+    "/search/",
+    "/embed/",
+    "/feeds/",
+)
+PUBLIC_PATHS = {"/", "/sitemap.xml", "/robots.txt"}
+# Pages under a public prefix that belong to one member.
+PRIVATE_TESTIMONIAL_PAGES = ("/testimonials/new/", "/testimonials/mine/")
+PRIVATE_TESTIMONIAL_SUFFIXES = ("/edit/", "/withdraw/", "/delete/")
+# Pages about a member's account or secrets: never kept by a browser either.
+NO_STORE_PREFIXES = ("/accounts/", "/admin/", "/moderation/")
+# Query parameters the public pages read: pagination, sorting, filters, search (and its group), comment pages.
+ALLOWED_PARAMETERS = {"page", "sort", "q", "in", "ms_type", "change", "comments"}
+SAFE_VARY = {"cookie", "accept-encoding"}
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def is_public_path(path: str) -> bool:
+    if path in PUBLIC_PATHS:
+        return True
+    if not path.startswith(PUBLIC_PREFIXES):
+        return False
+    if path.startswith("/testimonials/"):
+        return not (path.startswith(PRIVATE_TESTIMONIAL_PAGES) or path.endswith(PRIVATE_TESTIMONIAL_SUFFIXES))
+    return True
+
+
+def _fresh_generation() -> int:
+    # Microseconds since the epoch: after the counter is lost (eviction, a Redis restart) it starts above
+    # every value it had before (unless there were a million changes a second), so pages cached under an old
+    # generation are never read again.
+    return time.time_ns() // 1_000
+
+
+def current_generation() -> int:
+    global _known_generation
+    now = time.monotonic()
+    if _known_generation is not None and now - _known_generation[1] < GENERATION_REUSE_SECONDS:
+        return _known_generation[0]
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY, 0)
+    _known_generation = (generation, now)
+    return generation
+
+
+def forget_generation() -> None:
+    """Read the generation from the cache next time (this process changed it, or a test emptied the cache)."""
+    global _known_generation
+    _known_generation = None
+
+
+def settle_seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SETTLE_SECONDS", 5) or 0)
+
+
+def bump_generation() -> None:
+    """Make every cached page stale (the content they show has changed).
+
+    The change is not committed yet when its signal bumps the generation: a reader rendering the page just
+    then still sees the old rows. So for a few seconds after a change pages are served fresh but not stored.
+    """
+    forget_generation()
+    if settle_seconds():
+        cache.set(SETTLING_KEY, True, settle_seconds())
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no counter yet (or it was evicted)
+        if not cache.add(GENERATION_KEY, _fresh_generation(), timeout=None):
+            cache.incr(GENERATION_KEY)
+
+
+def page_key(request, generation: int) -> str | None:
+    """The cache key of this request's page, or None when the request must not share a cached page."""
+    if set(request.GET) - ALLOWED_PARAMETERS:
+        return None
+    source = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    if len(source) > MAX_KEY_SOURCE_LENGTH:
+        return None
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    return f"pagecache:page:{generation}:{digest}"
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and (len(storage) > 0 or storage.added_new or storage.used)
+
+
+def _is_storable(request, response) -> bool:
+    cache_control = response.get("Cache-Control", "").lower()
+    vary = {value.strip().lower() for value in response.get("Vary", "").split(",") if value.strip()}
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        and vary <= SAFE_VARY
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and not _has_messages(request)
+    )
+
+
+def _mark_public(response) -> None:
+    if "public" not in response.get("Cache-Control", ""):  # a view that chose a public lifetime keeps it
+        patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+
+
+def _mark_private(request, response) -> None:
+    if response.has_header("Cache-Control"):
+        return
+    if request.path.startswith(NO_STORE_PREFIXES):
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+
+
+def _compressed_copy(response):
+    """The response as stored: its body gzip-compressed (the response sent now stays as it is)."""
+    if response.has_header("Content-Encoding") or len(response.content) < COMPRESS_FROM_BYTES:
+        return response
+    stored = copy.copy(response)
+    stored.headers = ResponseHeaders(dict(response.headers.items()))  # the sent response keeps its own
+    stored.content = gzip.compress(response.content, compresslevel=6, mtime=0)
+    stored["Content-Encoding"] = "gzip"
+    stored["Content-Length"] = str(len(stored.content))
+    etag = stored.get("ETag", "")
+    if etag.startswith('"'):
+        stored["ETag"] = "W/" + etag  # the compressed bytes differ from the original's
+    return stored
+
+
+def _decoded_for(request, response):
+    """A stored page as this reader accepts it: compressed, or unpacked for the rare one who does not."""
+    if response.get("Content-Encoding") != "gzip" or _ACCEPTS_GZIP.search(
+        request.headers.get("Accept-Encoding", "")
+    ):
+        return response
+    response.content = gzip.decompress(response.content)
+    del response["Content-Encoding"]
+    response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def _conditional(request, response):
+    """A 304 for a cached page the browser already has (as the view would have answered)."""
+    etag, last_modified = response.get("ETag"), response.get("Last-Modified")
+    if not (etag or last_modified):
+        return response
+    last_modified = parse_http_date_safe(last_modified) if last_modified else None
+    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+
+
+class PageCacheMiddleware:
+    """Serves and stores public pages for anonymous readers. Place after the message middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = cache_seconds()
+        key = None
+        if (
+            seconds > 0
+            and request.method in ("GET", "HEAD")
+            and is_public_path(request.path)
+            and not request.user.is_authenticated
+            and not _has_messages(request)
+        ):
+            key = page_key(request, current_generation())
+        if key is not None:
+            cached = cache.get(key)
+            if cached is not None:
+                cached["X-Cache"] = "hit"
+                return _conditional(request, _decoded_for(request, cached))
+
+        response = self.get_response(request)
+
+        if key is not None and _is_storable(request, response):
+            _mark_public(response)
+            response["X-Cache"] = "miss"
+            if request.method == "GET" and not (settle_seconds() and cache.get(SETTLING_KEY)):
+                cache.set(key, _compressed_copy(response), seconds)
+        elif request.method in ("GET", "HEAD"):
+            _mark_private(request, response)
+        return response
+
+
+# --- Invalidation -----------------------------------------------------------------------------------------
+
+
+def _content_changed(sender, **kwargs) -> None:
+    bump_generation()
+
+
+def _member_changed(sender, instance, update_fields=None, **kwargs) -> None:
+    # A login writes last_login; only what pages show (display name, active state) matters.
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return
+    bump_generation()
+
+
+def connect_signals() -> None:
+    """Bump the generation when anything a public page shows changes. Called from an AppConfig.ready()."""
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Article, Resource, Study
+    from ldnsite.comments.models import Comment, Thread
+    from testimonials.models import Testimonial
+
+    uid = "ldnsite.pagecache"
+    for model in (Article, Study, Resource, Testimonial, Comment, Thread):
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"{uid}.save.{model.__name__}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"{uid}.delete.{model.__name__}")
+    m2m_changed.connect(_content_changed, sender=Article.studies.through, dispatch_uid=f"{uid}.m2m.studies")
+    User = get_user_model()
+    post_save.connect(_member_changed, sender=User, dispatch_uid=f"{uid}.save.User")
+    post_delete.connect(_content_changed, sender=User, dispatch_uid=f"{uid}.delete.User")

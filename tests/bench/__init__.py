@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` runs run.py. Nothing here is collected by pytest."""
