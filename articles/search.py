@@ -1,24 +1,25 @@
 """Site search: study summaries, articles and member experiences, each group from its public door.
 
-PostgreSQL gets real full-text search: a weighted tsvector per model (title A, summary B, body C), parsed
-with `websearch_to_tsquery` (quotes for phrases, `-word` to exclude), English stemming, rows filtered with
-`@@` so a GIN expression index can serve them, then ordered by rank. Other databases (SQLite in development)
-get a plain case-insensitive match of every word. Snippets come from the database's own headline function on
-PostgreSQL and from a small Python window elsewhere; either way the text is escaped before `<mark>` goes in.
+PostgreSQL gets real full-text search: each model's stored, weighted `search_document` (ldnsite.fulltext;
+the weights are in the migrations that create it), queries parsed with `websearch_to_tsquery` (quotes for
+phrases, `-word` to exclude) with English stemming, rows filtered with `@@` through the GIN index, then
+ordered by rank. Other databases (SQLite in development) get a plain case-insensitive match of every word
+in `fields`. Snippets come from the database's own headline function on PostgreSQL and from a small Python
+window elsewhere; either way the text is escaped before `<mark>` goes in.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString
 
-from ldnsite.fulltext import SEARCH_CONFIG, weighted_vector
+from ldnsite.fulltext import SEARCH_CONFIG, StoredDocument
 from ldnsite.markdown import render
 from testimonials.models import Testimonial
 
@@ -44,8 +45,8 @@ class Group:
     key: str
     heading: str
     model: type
-    # (field, weight) pairs for the tsvector; the same list feeds the SQLite fallback.
-    weighted_fields: tuple[tuple[str, str], ...]
+    # What the SQLite fallback looks in: the same fields as the PostgreSQL search document.
+    fields: tuple[str, ...]
     snippet_fields: tuple[str, ...]
     index_name: str
     select_related: tuple[str, ...] = ()
@@ -61,15 +62,15 @@ GROUPS = (
         key="studies",
         heading="Study summaries",
         model=Study,
-        weighted_fields=(
-            ("title", "A"),
-            ("authors", "B"),
-            ("plain_summary", "B"),
-            ("main_result", "B"),
-            ("journal", "C"),
-            ("outcomes_measured", "C"),
-            ("adverse_events", "D"),
-            ("limitations", "D"),
+        fields=(
+            "title",
+            "authors",
+            "plain_summary",
+            "main_result",
+            "journal",
+            "outcomes_measured",
+            "adverse_events",
+            "limitations",
         ),
         snippet_fields=("plain_summary", "main_result"),
         index_name="articles_study_search_idx",
@@ -78,7 +79,7 @@ GROUPS = (
         key="articles",
         heading="Articles",
         model=Article,
-        weighted_fields=(("title", "A"), ("summary", "B"), ("body", "C")),
+        fields=("title", "summary", "body"),
         snippet_fields=("summary", "body"),
         index_name="articles_article_search_idx",
         select_related=("author",),
@@ -87,12 +88,7 @@ GROUPS = (
         key="experiences",
         heading="Member experiences",
         model=Testimonial,
-        weighted_fields=(
-            ("title", "A"),
-            ("narrative", "B"),
-            ("side_effects_other", "C"),
-            ("other_treatments", "C"),
-        ),
+        fields=("title", "narrative", "side_effects_other", "other_treatments"),
         snippet_fields=("narrative",),
         index_name="testimonials_search_idx",
         select_related=("author",),
@@ -142,11 +138,6 @@ def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_vector(group: Group) -> SearchVector:
-    """The weighted document; the GIN indexes in the migrations are built on exactly this expression."""
-    return weighted_vector(group.weighted_fields)
-
-
 def _snippet_source(group: Group):
     if len(group.snippet_fields) == 1:
         return F(group.snippet_fields[0])
@@ -158,13 +149,13 @@ def _snippet_source(group: Group):
 
 def _full_text(group: Group, query: Query) -> QuerySet:
     ts_query = SearchQuery(query.text, search_type="websearch", config=SEARCH_CONFIG)
-    vector = search_vector(group)
+    document = StoredDocument(group.model)
     return (
         group.public()
-        .alias(document=vector)
-        .filter(document=ts_query)  # `@@`, which the GIN index serves
+        .alias(document=document)
+        .filter(document=ts_query)  # `search_document @@ query`, which the GIN index serves
         .annotate(
-            rank=SearchRank(vector, ts_query),
+            rank=SearchRank(document, ts_query),
             headline=SearchHeadline(
                 _snippet_source(group),
                 ts_query,
@@ -182,7 +173,7 @@ def _full_text(group: Group, query: Query) -> QuerySet:
 
 
 def _simple(group: Group, query: Query) -> QuerySet:
-    names = [name for name, _weight in group.weighted_fields]
+    names = list(group.fields)
     queryset = group.public()
     for term in query.terms:
         queryset = queryset.filter(_any_field_contains(names, term))

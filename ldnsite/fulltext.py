@@ -1,60 +1,95 @@
-"""Full-text search pieces shared by the apps: the weighted document and its PostgreSQL-only GIN index."""
+"""PostgreSQL full-text search documents, shared by the apps that are searchable.
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+Each searchable table gets, on PostgreSQL only, a stored generated `tsvector` column (`search_document`) with
+the weighted text of the row, and a GIN index on it. PostgreSQL keeps the column up to date on every insert
+and update; Django never reads or writes it (it is not a model field), so SQLite, fixtures, dumps and the
+model state know nothing of it. Searching then filters `search_document @@ query` through the index and ranks
+the stored vectors, without parsing any row's text again.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
 from django.db.migrations.operations.base import Operation
+from django.db.models import Expression
 
 SEARCH_CONFIG = "english"
+DOCUMENT_COLUMN = "search_document"
 
 
-def weighted_vector(weighted_fields) -> SearchVector:
-    """`setweight(to_tsvector(field), weight) || ...` for (field, weight) pairs, in order."""
-    vectors = [SearchVector(name, weight=weight, config=SEARCH_CONFIG) for name, weight in weighted_fields]
-    combined = vectors[0]
-    for vector in vectors[1:]:
-        combined = combined + vector
-    return combined
+class StoredDocument(Expression):
+    """The row's stored search document, for `.alias(document=...)` and `SearchRank` (PostgreSQL only)."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, model):
+        super().__init__()
+        self.table = model._meta.db_table
+
+    def as_sql(self, compiler, connection):
+        column = connection.ops.quote_name(DOCUMENT_COLUMN)
+        return f"{compiler.quote_name_unless_alias(self.table)}.{column}", []
 
 
-class AddSearchIndex(Operation):
-    """A GIN index on the weighted document, created on PostgreSQL only (SQLite has no tsvector).
+class AddSearchDocument(Operation):
+    """Add the generated `search_document` column and its GIN index, on PostgreSQL only (a no-op elsewhere).
 
-    The index lives outside the model state, so `makemigrations` never sees it and SQLite never builds it.
-    Queries must use the same `weighted_vector(...)` expression for PostgreSQL to pick the index; a test
-    checks the query plan.
+    `weighted_fields` is a list of (field name, weight A-D) pairs: titles A, summaries B, bodies C.
     """
 
     reversible = True
 
-    def __init__(self, model_name: str, name: str, weighted_fields):
+    def __init__(self, model_name: str, index_name: str, weighted_fields):
         self.model_name = model_name
-        self.name = name
+        self.index_name = index_name
         self.weighted_fields = [tuple(pair) for pair in weighted_fields]
 
-    def _index(self) -> GinIndex:
-        return GinIndex(weighted_vector(self.weighted_fields), name=self.name)
+    def _document_sql(self, model, quote) -> str:
+        parts = []
+        for name, weight in self.weighted_fields:
+            if weight not in {"A", "B", "C", "D"}:
+                raise ValueError(f"weight must be A, B, C or D, not {weight!r}")
+            column = quote(model._meta.get_field(name).column)
+            text = f"coalesce({column}::text, '')"
+            parts.append(f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, {text}), '{weight}')")
+        return " || ".join(parts)
 
     def state_forwards(self, app_label, state):
         pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(to_state.apps.get_model(app_label, self.model_name), self._index())
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = to_state.apps.get_model(app_label, self.model_name)
+        quote = schema_editor.quote_name
+        table = quote(model._meta.db_table)
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD COLUMN {quote(DOCUMENT_COLUMN)} tsvector "
+            f"GENERATED ALWAYS AS ({self._document_sql(model, quote)}) STORED"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX {quote(self.index_name)} ON {table} USING gin ({quote(DOCUMENT_COLUMN)})"
+        )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(from_state.apps.get_model(app_label, self.model_name), self._index())
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = from_state.apps.get_model(app_label, self.model_name)
+        quote = schema_editor.quote_name
+        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(self.index_name)}")
+        schema_editor.execute(
+            f"ALTER TABLE {quote(model._meta.db_table)} DROP COLUMN IF EXISTS {quote(DOCUMENT_COLUMN)}"
+        )
 
     def describe(self) -> str:
-        return f"Create the full-text index {self.name} on {self.model_name} (PostgreSQL only)"
+        return f"Add the full-text search document of {self.model_name} (PostgreSQL only)"
 
     @property
     def migration_name_fragment(self) -> str:
-        return self.name
+        return f"{self.model_name}_search_document"
 
     def deconstruct(self):
-        return (
-            self.__class__.__qualname__,
-            [],
-            {"model_name": self.model_name, "name": self.name, "weighted_fields": self.weighted_fields},
-        )
+        kwargs = {
+            "model_name": self.model_name,
+            "index_name": self.index_name,
+            "weighted_fields": self.weighted_fields,
+        }
+        return (self.__class__.__qualname__, [], kwargs)

@@ -1,16 +1,16 @@
 from django.db import migrations
 
-from ldnsite.fulltext import AddSearchIndex
+from ldnsite.fulltext import AddSearchDocument
 
 
 class Migration(migrations.Migration):
     dependencies = [("testimonials", "0002_moderators_can_moderate_testimonials")]
 
-    # Weighted fields as articles.search.GROUPS had them when this ran; change both together, in a new migration.
+    # Titles weigh most (A), then summaries and results (B), then bodies (C) and the rest (D).
     operations = [
-        AddSearchIndex(
+        AddSearchDocument(
             model_name="testimonial",
-            name="testimonials_search_idx",
+            index_name="testimonials_search_idx",
             weighted_fields=[
                 ("title", "A"),
                 ("narrative", "B"),

@@ -1,16 +1,16 @@
 from django.db import migrations
 
-from ldnsite.fulltext import AddSearchIndex
+from ldnsite.fulltext import AddSearchDocument
 
 
 class Migration(migrations.Migration):
     dependencies = [("articles", "0002_editors_group")]
 
-    # Weighted fields as articles.search.GROUPS had them when this ran; change both together, in a new migration.
+    # Titles weigh most (A), then summaries and results (B), then bodies (C) and the rest (D).
     operations = [
-        AddSearchIndex(
+        AddSearchDocument(
             model_name="study",
-            name="articles_study_search_idx",
+            index_name="articles_study_search_idx",
             weighted_fields=[
                 ("title", "A"),
                 ("authors", "B"),
@@ -22,9 +22,9 @@ class Migration(migrations.Migration):
                 ("limitations", "D"),
             ],
         ),
-        AddSearchIndex(
+        AddSearchDocument(
             model_name="article",
-            name="articles_article_search_idx",
+            index_name="articles_article_search_idx",
             weighted_fields=[("title", "A"), ("summary", "B"), ("body", "C")],
         ),
     ]
