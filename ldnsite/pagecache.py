@@ -117,6 +117,11 @@ def bump_generation() -> None:
             cache.incr(GENERATION_KEY)
 
 
+def is_settling() -> bool:
+    """True just after a change: what is rendered now may predate its commit, so store nothing."""
+    return bool(settle_seconds() and cache.get(SETTLING_KEY))
+
+
 def page_key(request, generation: int) -> str | None:
     """The cache key of this request's page, or None when the request must not share a cached page."""
     if set(request.GET) - ALLOWED_PARAMETERS:
@@ -228,7 +233,7 @@ class PageCacheMiddleware:
         if key is not None and _is_storable(request, response):
             _mark_public(response)
             response["X-Cache"] = "miss"
-            if request.method == "GET" and not (settle_seconds() and cache.get(SETTLING_KEY)):
+            if request.method == "GET" and not is_settling():
                 cache.set(key, _compressed_copy(response), seconds)
         elif request.method in ("GET", "HEAD"):
             _mark_private(request, response)

@@ -6,6 +6,8 @@ from allauth.account.models import EmailAddress
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 
+from ldnsite import pagecache
+
 from .managers import is_moderator
 from .models import Comment, Subscription, new_submission_token
 
@@ -97,12 +99,34 @@ def thread_context(request, subject, *, form=None) -> dict:
     )
     context.update(
         comment_nodes=build_tree(page_roots, descendants, user, moderator),
+        comment_fragment_key=_fragment_key(
+            thread, page.number, user, context["can_comment"], moderator, [*page_roots, *descendants]
+        ),
         comment_page=page,
         comment_count=page.paginator.count,
         is_subscribed=user.is_authenticated
         and Subscription.objects.filter(thread=thread, member=user).exists(),
     )
     return context
+
+
+def _fragment_key(thread, page_number: int, user, can_reply: bool, moderator: bool, comments) -> str | None:
+    """The cache key of this page of comments as rendered for this reader, or None to render it afresh.
+
+    The rendered list differs only by kind of reader (anonymous, member, member who may reply) unless the
+    reader wrote one of the comments (edit and delete links, their own held comments) or moderates. It is
+    stored under the page cache's content generation, so any change to a comment makes it stale.
+    """
+    seconds = pagecache.cache_seconds()
+    if not seconds or moderator or pagecache.is_settling():
+        return None
+    if user.is_authenticated:
+        if any(comment.author_id == user.pk for comment in comments):
+            return None
+        reader = "member-can-reply" if can_reply else "member"
+    else:
+        reader = "anonymous"
+    return f"{thread.pk}:{page_number}:{pagecache.current_generation()}:{reader}"
 
 
 def comment_url(comment: Comment) -> str:
