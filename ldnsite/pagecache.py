@@ -43,9 +43,13 @@ PUBLIC_PREFIXES = (
     "/studies/",
     "/testimonials/",
     "/search/",
-    "/embed/",
     "/feeds/",
 )
+# Views that set their own public caching (ETag, Last-Modified, a longer max-age) and never look at the
+# reader: the embed page and the infographic. The middleware leaves them alone, so that it neither reads the
+# session (which would add `Vary: Cookie` to a page other sites frame) nor shortens their lifetime.
+SELF_CACHED_PREFIXES = ("/embed/",)
+SELF_CACHED_SUFFIXES = ("/infographic.svg",)
 PUBLIC_PATHS = {"/", "/sitemap.xml", "/robots.txt"}
 # Pages under a public prefix that belong to one member.
 PRIVATE_TESTIMONIAL_PAGES = ("/testimonials/new/", "/testimonials/mine/")
@@ -212,6 +216,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(SELF_CACHED_PREFIXES) or request.path.endswith(SELF_CACHED_SUFFIXES):
+            return self.get_response(request)
         seconds = cache_seconds()
         key = None
         if (

@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
 
 from ldnsite import pagecache
 
@@ -92,16 +94,24 @@ def thread_context(request, subject, *, form=None) -> dict:
     roots = roots.select_related("author").order_by("created_at", "pk")
     page = Paginator(roots, ROOTS_PER_PAGE).get_page(request.GET.get("comments"))
     page_roots = list(page.object_list)
-    descendants = list(
-        Comment.objects.filter(root__in=[root.pk for root in page_roots])
-        .select_related("author")
-        .order_by("created_at", "pk")
-    )
+    key = _fragment_key(thread, page.number, user, context["can_comment"], moderator, page_roots)
+    html = cache.get(key) if key else None
+    nodes = []
+    if html is None:
+        descendants = list(
+            Comment.objects.filter(root__in=[root.pk for root in page_roots])
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+        nodes = build_tree(page_roots, descendants, user, moderator)
+        if key and nodes:
+            html = render_to_string(
+                "comments/comment_list.html", {**context, "comment_nodes": nodes}, request
+            )
+            cache.set(key, html, pagecache.cache_seconds())
     context.update(
-        comment_nodes=build_tree(page_roots, descendants, user, moderator),
-        comment_fragment_key=_fragment_key(
-            thread, page.number, user, context["can_comment"], moderator, [*page_roots, *descendants]
-        ),
+        comment_nodes=nodes,
+        comment_list_html=html,
         comment_page=page,
         comment_count=page.paginator.count,
         is_subscribed=user.is_authenticated
@@ -110,7 +120,7 @@ def thread_context(request, subject, *, form=None) -> dict:
     return context
 
 
-def _fragment_key(thread, page_number: int, user, can_reply: bool, moderator: bool, comments) -> str | None:
+def _fragment_key(thread, page_number: int, user, can_reply: bool, moderator: bool, roots) -> str | None:
     """The cache key of this page of comments as rendered for this reader, or None to render it afresh.
 
     The rendered list differs only by kind of reader (anonymous, member, member who may reply) unless the
@@ -121,12 +131,13 @@ def _fragment_key(thread, page_number: int, user, can_reply: bool, moderator: bo
     if not seconds or moderator or pagecache.is_settling():
         return None
     if user.is_authenticated:
-        if any(comment.author_id == user.pk for comment in comments):
+        root_ids = [root.pk for root in roots]
+        if Comment.objects.filter(Q(pk__in=root_ids) | Q(root__in=root_ids), author=user).exists():
             return None
         reader = "member-can-reply" if can_reply else "member"
     else:
         reader = "anonymous"
-    return f"{thread.pk}:{page_number}:{pagecache.current_generation()}:{reader}"
+    return f"comments:rendered:{thread.pk}:{page_number}:{pagecache.current_generation()}:{reader}"
 
 
 def comment_url(comment: Comment) -> str:

@@ -115,18 +115,20 @@ def test_unknown_query_parameters_bypass_the_cache(client, article):
 
 
 @pytest.mark.django_db
-def test_cached_embed_page_may_still_be_framed_by_other_sites(client, make_article, make_study):
+@pytest.mark.parametrize("suffix", ["embed", "infographic"])
+def test_embed_and_infographic_keep_their_own_caching(client, make_article, make_study, member, suffix):
+    """They never read the session (no Vary: Cookie on a page other sites frame) and answer 304 themselves."""
     article = make_article(studies=[make_study()])
-    url = f"/embed/{article.slug}/"
-    if client.get(url).status_code == 404:
-        pytest.skip("no embed page yet")
+    url = f"/embed/{article.slug}/" if suffix == "embed" else f"/articles/{article.slug}/infographic.svg"
+    client.force_login(member)
 
-    cached = client.get(url)
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
 
-    assert cached["X-Cache"] == "hit"
-    assert "frame-ancestors *" in cached["Content-Security-Policy"]
-    assert "X-Frame-Options" not in cached
-    assert "frame-ancestors 'none'" in client.get(article.get_absolute_url())["Content-Security-Policy"]
+    assert "X-Cache" not in first
+    assert "cookie" not in first.get("Vary", "").lower()
+    assert "max-age=900" in first["Cache-Control"]
+    assert again.status_code == 304
 
 
 @pytest.mark.django_db

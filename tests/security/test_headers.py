@@ -61,6 +61,26 @@ def test_content_security_policy_on_editor_pages(client, editor):
 
 
 @pytest.mark.django_db
+def test_only_the_embed_page_may_be_framed(client, make_article, make_study):
+    """/embed/<slug>/ is made to sit in other sites' iframes; its article page and image are not."""
+    article = make_article(studies=[make_study()])
+
+    embed = client.get(f"/embed/{article.slug}/")
+    assert "X-Frame-Options" not in embed.headers
+    header = embed.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in header and "unsafe-eval" not in header
+    csp = _directives(header)
+    assert csp["frame-ancestors"] == ["*"]
+    assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"]
+    assert csp["object-src"] == ["'none'"] and csp["base-uri"] == ["'self'"]
+
+    for url in [f"/articles/{article.slug}/", f"/articles/{article.slug}/infographic.svg"]:
+        response = client.get(url)
+        assert response.headers["X-Frame-Options"] == "DENY", url
+        assert _directives(response.headers["Content-Security-Policy"])["frame-ancestors"] == ["'none'"], url
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("url", PAGES)
 def test_other_security_headers_on_every_page(client, url):
     response = client.get(url)

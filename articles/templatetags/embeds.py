@@ -1,0 +1,35 @@
+from django import template
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.embed import EmbedCode, embed_code
+from articles.models import Article
+from ldnsite import pagecache
+
+register = template.Library()
+
+
+@register.simple_tag
+def article_embed_code(article: Article) -> EmbedCode | None:
+    """The embed code for a published article with at least one published study, else None.
+
+    Works on the studies the article page has already prefetched (editors' include drafts), so it costs no
+    query; it applies the same test as `published()`, which the embed views themselves start from.
+    """
+    if not article.is_published or article.published_at > timezone.now():
+        return None
+    now = timezone.now()
+    studies = [study for study in article.studies.all() if study.is_published and study.published_at <= now]
+    if not studies:
+        return None
+    # Drawing the picture to learn its height costs more than the rest of the page: keep the result until
+    # the content changes (the page cache's generation), unless a change is still settling.
+    seconds = pagecache.cache_seconds()
+    if not seconds or pagecache.is_settling():
+        return embed_code(article, studies)
+    key = f"embedcode:{article.pk}:{pagecache.current_generation()}"
+    code = cache.get(key)
+    if code is None:
+        code = embed_code(article, studies)
+        cache.set(key, code, seconds)
+    return code
