@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import embed, views
+from . import citations, embed, feeds, views
 
 app_name = "articles"
 
@@ -12,5 +12,11 @@ urlpatterns = [
     path("embed/<slug:slug>/", embed.embed, name="embed"),
     path("studies/", views.StudyListView.as_view(), name="study_list"),
     path("studies/<slug:slug>/", views.StudyDetailView.as_view(), name="study_detail"),
+    path("studies/<slug:slug>/cite.ris", citations.cite_ris, name="study_cite_ris"),
+    path("studies/<slug:slug>/cite.bib", citations.cite_bibtex, name="study_cite_bibtex"),
+    path("feeds/articles/", feeds.ArticleFeed(), name="article_feed"),
+    path("feeds/articles/atom/", feeds.ArticleAtomFeed(), name="article_atom_feed"),
+    path("feeds/studies/", feeds.StudyFeed(), name="study_feed"),
+    path("feeds/studies/atom/", feeds.StudyAtomFeed(), name="study_atom_feed"),
     path("search/", views.search, name="search"),
 ]

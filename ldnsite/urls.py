@@ -1,10 +1,13 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
+
+from articles.sitemaps import SITEMAPS, robots_txt
 
 from . import editor
 from .accounts import data as member_data
@@ -31,6 +34,8 @@ urlpatterns = [
     path("moderation/", include("ldnsite.moderation.urls")),
     path("testimonials/", include("testimonials.urls")),
     path("healthz", healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("articles.urls")),
 ]
 

@@ -220,6 +220,8 @@ def page_weight(port: int, path: str, cookie: str) -> tuple[int | None, int, lis
     total = len(gzip.compress(response.body, 6))
     foreign, seen = [], set()
     for tag in ASSET.finditer(html):
+        if re.search(r"rel=[\"']?(?:canonical|alternate)\b", tag.group(0)):
+            continue  # an address for crawlers and feed readers, not something the browser loads
         url = tag.group(1).replace("&amp;", "&")
         parts = urlsplit(url)
         if parts.netloc and parts.netloc != f"{HOST}:{port}":

@@ -1,9 +1,12 @@
 """Stored XSS: payloads written through every field a user or editor can write, then every page that shows
 them is re-parsed with tests.html_safety.find_dangers (a different parser from the sanitizer's)."""
 
+import json
+import re
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 
 import testimonials.models as testimonial_models
@@ -65,6 +68,9 @@ SVG_CLASSES = ("base-svgs", "theme-icon-", "summary-svg")
 # A page description is text for search engines and link previews, never navigated to or run; the checker
 # flags "javascript:" anywhere in a <meta content>, so an article summary that quotes a payload trips it.
 TEXT_METAS = {"description", "og:description", "twitter:description", "og:title", "twitter:title"}
+LINK_RELS = {"alternate", "canonical"}
+# A data block (a script of a non-JavaScript type) is never run: what matters is that it ends where it should.
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
 
 def _is_site_own(tag: str, attrs: dict) -> bool:
@@ -84,10 +90,34 @@ def _is_site_own(tag: str, attrs: dict) -> bool:
         return set(attrs) <= {"name", "property", "content"} and name in TEXT_METAS
     if tag == "script":
         return attrs == {"src": "/admin/jsi18n/"}
+    if tag == "link":
+        # Feed autodiscovery and the canonical address: links to the site's own pages, never loaded as code.
+        href = attrs.get("href") or ""
+        own = href.startswith(django_settings.SITE_URL + "/") or (
+            href.startswith("/") and not href.startswith("//")
+        )
+        return set(attrs) <= {"rel", "type", "title", "href"} and attrs.get("rel") in LINK_RELS and own
     return False
 
 
+def _without_json_ld(html: str) -> str:
+    """Drop the site's JSON-LD data blocks, if each is one JSON value with no "<" that could end it early."""
+
+    def drop(match: re.Match) -> str:
+        body = match.group(1)
+        if "<" in body:
+            return match.group(0)
+        try:
+            json.loads(body)
+        except ValueError:
+            return match.group(0)
+        return ""
+
+    return JSON_LD.sub(drop, html)
+
+
 def page_dangers(html: str) -> list[str]:
+    html = _without_json_ld(html)
     for tag, attrs, raw in start_tags(html):
         if _is_site_own(tag, attrs):
             # A script stays a script, so that an inline body after it is still reported.
