@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
@@ -64,11 +65,24 @@ def build_tree(roots: list[Comment], descendants: list[Comment], user, moderator
     return [kept for root in roots if (kept := prune(nodes[root.pk])) is not None]
 
 
+def _reader_flags(user, thread) -> dict:
+    """In one query: may this reader comment, did they write in this thread, do they follow it."""
+    if not user.is_authenticated:
+        return {"can_comment": False, "wrote_here": False, "is_subscribed": False}
+    flags = {"can_comment": Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True))}
+    if thread is not None:
+        flags["wrote_here"] = Exists(Comment.objects.filter(thread=thread, author=OuterRef("pk")))
+        flags["is_subscribed"] = Exists(Subscription.objects.filter(thread=thread, member=OuterRef("pk")))
+    found = get_user_model().objects.filter(pk=user.pk).annotate(**flags).values(*flags).get()
+    return {"wrote_here": False, "is_subscribed": False, **found}
+
+
 def thread_context(request, subject, *, form=None) -> dict:
     """Everything the comment section of an article or study page needs."""
     user = request.user
     moderator = is_moderator(user)
     thread = getattr(subject, "thread", None)
+    reader = _reader_flags(user, thread)
     context = {
         "comment_subject": subject,
         "comment_kind": subject._meta.model_name,
@@ -77,9 +91,9 @@ def thread_context(request, subject, *, form=None) -> dict:
         "comment_nodes": [],
         "comment_page": None,
         "comment_count": 0,
-        "can_comment": has_verified_email(user),
+        "can_comment": reader["can_comment"],
         "is_moderator": moderator,
-        "is_subscribed": False,
+        "is_subscribed": reader["is_subscribed"],
         "comment_form_token": new_submission_token(),
     }
     if thread is None:
@@ -93,11 +107,11 @@ def thread_context(request, subject, *, form=None) -> dict:
         roots = roots.filter(readable | Q(Exists(readable_below)))
     roots = roots.select_related("author").order_by("created_at", "pk")
     page = Paginator(roots, ROOTS_PER_PAGE).get_page(request.GET.get("comments"))
-    page_roots = list(page.object_list)
-    key = _fragment_key(thread, page.number, user, context["can_comment"], moderator, page_roots)
+    key = _fragment_key(thread, page.number, user, reader, moderator)
     html = cache.get(key) if key else None
     nodes = []
     if html is None:
+        page_roots = list(page.object_list)
         descendants = list(
             Comment.objects.filter(root__in=[root.pk for root in page_roots])
             .select_related("author")
@@ -114,30 +128,25 @@ def thread_context(request, subject, *, form=None) -> dict:
         comment_list_html=html,
         comment_page=page,
         comment_count=page.paginator.count,
-        is_subscribed=user.is_authenticated
-        and Subscription.objects.filter(thread=thread, member=user).exists(),
     )
     return context
 
 
-def _fragment_key(thread, page_number: int, user, can_reply: bool, moderator: bool, roots) -> str | None:
+def _fragment_key(thread, page_number: int, user, reader: dict, moderator: bool) -> str | None:
     """The cache key of this page of comments as rendered for this reader, or None to render it afresh.
 
     The rendered list differs only by kind of reader (anonymous, member, member who may reply) unless the
-    reader wrote one of the comments (edit and delete links, their own held comments) or moderates. It is
-    stored under the page cache's content generation, so any change to a comment makes it stale.
+    reader wrote in this thread (edit and delete links, their own held comments) or moderates. It is stored
+    under the page cache's content generation, so any change to a comment makes it stale.
     """
     seconds = pagecache.cache_seconds()
-    if not seconds or moderator or pagecache.is_settling():
+    if not seconds or moderator or reader["wrote_here"] or pagecache.is_settling():
         return None
     if user.is_authenticated:
-        root_ids = [root.pk for root in roots]
-        if Comment.objects.filter(Q(pk__in=root_ids) | Q(root__in=root_ids), author=user).exists():
-            return None
-        reader = "member-can-reply" if can_reply else "member"
+        kind = "member-can-reply" if reader["can_comment"] else "member"
     else:
-        reader = "anonymous"
-    return f"comments:rendered:{thread.pk}:{page_number}:{pagecache.current_generation()}:{reader}"
+        kind = "anonymous"
+    return f"comments:rendered:{thread.pk}:{page_number}:{pagecache.current_generation()}:{kind}"
 
 
 def comment_url(comment: Comment) -> str:
