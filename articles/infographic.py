@@ -45,6 +45,7 @@ _NARROW = dict.fromkeys("ijl|!.,:;'`", 0.32) | dict.fromkeys("ft()[]{}/\\-", 0.4
 _WIDE = {"m": 0.98, "w": 0.82, "M": 0.87, "W": 1.0, "—": 1.0, "…": 1.0, "%": 0.95, "@": 1.0} | dict.fromkeys(
     "<>=+~^&#", 0.84
 )
+_MIN_CHAR_WIDTH = min(_NARROW.values())
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SPACES = re.compile(r"\s+")
 
@@ -81,30 +82,42 @@ def _ellipsize(line: str, limit: float, size: float, bold: bool) -> str:
 
 
 def wrap(text: str, *, size: float, width: float, max_lines: int, bold: bool = False) -> list[str]:
-    """Break `text` into at most `max_lines` lines that fit `width`; the last one ends with … if cut."""
+    """Break `text` into at most `max_lines` lines that fit `width`; the last one ends with … if cut.
+
+    Linear in the text's length: the text is first cut to what `max_lines` lines could ever hold (an editor
+    may paste thousands of characters without a space into a main result), and a word wider than a line is
+    broken in one pass over its characters.
+    """
     text = clean(text)
     if not text:
         return []
+    most = int(max_lines * width / (_MIN_CHAR_WIDTH * size * (1.12 if bold else 1.0))) + max_lines
+    was_cut = len(text) > most
+    text = text[:most]
     lines: list[str] = []
     current = ""
     for word in text.split(" "):
+        if len(lines) > max_lines:
+            break
         candidate = f"{current} {word}" if current else word
         if text_width(candidate, size, bold=bold) <= width:
             current = candidate
             continue
         if current:
             lines.append(current)
+        current = ""
         # A word longer than a whole line (a URL, a long compound) is broken where it runs out of room.
-        while text_width(word, size, bold=bold) > width:
-            cut = len(word)
-            while cut > 1 and text_width(word[:cut], size, bold=bold) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        current = word
+        used = 0.0
+        for char in word:
+            step = text_width(char, size, bold=bold)
+            if current and used + step > width:
+                lines.append(current)
+                current, used = "", 0.0
+            current += char
+            used += step
     if current:
         lines.append(current)
-    if len(lines) > max_lines:
+    if len(lines) > max_lines or was_cut:
         lines = lines[:max_lines]
         lines[-1] = _ellipsize(lines[-1], width, size, bold)
     return lines

@@ -240,3 +240,20 @@ def test_svg_query_count_does_not_grow_with_studies(
 
     assert response.status_code == 200
     assert response.content.decode().count("Evidence level 2 of 5</text>") == count
+
+
+def test_a_huge_unbroken_main_result_is_cut_in_one_pass(monkeypatch):
+    """A pasted 20,000-character identifier list must not make the public SVG slow to draw (it was cubic)."""
+    calls = 0
+    measure = infographic.text_width
+
+    def counting(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return measure(*args, **kwargs)
+
+    monkeypatch.setattr(infographic, "text_width", counting)
+    lines = infographic.wrap("x" * 20_000, size=14, width=500, max_lines=3)
+
+    assert len(lines) == 3 and lines[-1].endswith("…")
+    assert calls < 1_000
