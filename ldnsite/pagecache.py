@@ -126,6 +126,14 @@ def is_settling() -> bool:
     return bool(settle_seconds() and cache.get(SETTLING_KEY))
 
 
+def content_key(*parts) -> str | None:
+    """A cache key for something derived from the content (a rendered fragment, a computed value), valid
+    until the content changes; None when nothing may be stored (the cache is off or a change is settling)."""
+    if not cache_seconds() or is_settling():
+        return None
+    return ":".join(["pagecache:content", str(current_generation()), *map(str, parts)])
+
+
 def page_key(request, generation: int) -> str | None:
     """The cache key of this request's page, or None when the request must not share a cached page."""
     if set(request.GET) - ALLOWED_PARAMETERS:

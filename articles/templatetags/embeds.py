@@ -24,12 +24,10 @@ def article_embed_code(article: Article) -> EmbedCode | None:
         return None
     # Drawing the picture to learn its height costs more than the rest of the page: keep the result until
     # the content changes (the page cache's generation), unless a change is still settling.
-    seconds = pagecache.cache_seconds()
-    if not seconds or pagecache.is_settling():
-        return embed_code(article, studies)
-    key = f"embedcode:{article.pk}:{pagecache.current_generation()}"
-    code = cache.get(key)
+    key = pagecache.content_key("embed-code", article.pk)
+    code = cache.get(key) if key else None
     if code is None:
         code = embed_code(article, studies)
-        cache.set(key, code, seconds)
+        if key:
+            cache.set(key, code, pagecache.cache_seconds())
     return code

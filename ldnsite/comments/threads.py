@@ -139,14 +139,13 @@ def _fragment_key(thread, page_number: int, user, reader: dict, moderator: bool)
     reader wrote in this thread (edit and delete links, their own held comments) or moderates. It is stored
     under the page cache's content generation, so any change to a comment makes it stale.
     """
-    seconds = pagecache.cache_seconds()
-    if not seconds or moderator or reader["wrote_here"] or pagecache.is_settling():
+    if moderator or reader["wrote_here"]:
         return None
     if user.is_authenticated:
         kind = "member-can-reply" if reader["can_comment"] else "member"
     else:
         kind = "anonymous"
-    return f"comments:rendered:{thread.pk}:{page_number}:{pagecache.current_generation()}:{kind}"
+    return pagecache.content_key("comments", thread.pk, page_number, kind)
 
 
 def comment_url(comment: Comment) -> str:
