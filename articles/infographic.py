@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.utils import dateformat, timezone
 
+from .metadata import study_heading
 from .models import Article, Study
 
 WIDTH = 600
@@ -131,10 +132,6 @@ def data_as_of(article: Article, studies: Sequence[Study]) -> datetime:
 def facts_line(study: Study) -> str:
     people = f"{study.participants_enrolled} {'person' if study.participants_enrolled == 1 else 'people'}"
     return " · ".join(part for part in [study.get_design_display(), people, clean(study.duration)] if part)
-
-
-def study_heading(study: Study) -> str:
-    return f"{study.first_author} {study.year}: {study.title}"
 
 
 def description(article: Article, studies: Sequence[Study], *, site_name: str) -> str:

@@ -2,6 +2,7 @@ from django import template
 from django.core.cache import cache
 from django.utils import timezone
 
+from articles import metadata
 from articles.embed import EmbedCode, embed_code
 from articles.models import Article
 from ldnsite import pagecache
@@ -18,8 +19,7 @@ def article_embed_code(article: Article) -> EmbedCode | None:
     """
     if not article.is_published or article.published_at > timezone.now():
         return None
-    now = timezone.now()
-    studies = [study for study in article.studies.all() if study.is_published and study.published_at <= now]
+    studies = metadata.public_studies(article)
     if not studies:
         return None
     # Drawing the picture to learn its height costs more than the rest of the page: keep the result until

@@ -38,3 +38,12 @@ def article_json_ld(article) -> SafeString:
 @register.simple_tag
 def study_json_ld(study) -> SafeString:
     return json_ld(metadata.study_json_ld(study))
+
+
+@register.simple_tag
+def study_preview(study) -> dict[str, str]:
+    """{% study_preview study as preview %}: the title and description a link preview shows for a study."""
+    return {
+        "title": metadata.study_heading(study),
+        "description": f"Study summary: {metadata.study_facts(study)}",
+    }
