@@ -2,13 +2,16 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView
 
+from ldnsite import pagecache
 from ldnsite.accounts.signals import client_ip
 from ldnsite.comments.threads import thread_context
+from ldnsite.context_processors import site as site_context
 from ldnsite.ratelimit import is_limited
 
 from . import search as site_search
@@ -51,23 +54,61 @@ class ArticleListView(ListView):
         return Article.objects.visible_to(self.request.user).for_listing()
 
 
-class ArticleDetailView(DetailView):
-    template_name = "articles/article_detail.html"
-    context_object_name = "article"
+class SectionDetailView(DetailView):
+    """A detail page whose subject (everything but its discussion) is rendered once per content generation.
 
-    def get_queryset(self):
-        user = self.request.user
-        return (
-            Article.objects.visible_to(user)
-            .select_related("author", "thread")
-            .prefetch_related(
-                Prefetch("studies", queryset=Study.objects.visible_to(user).order_by("-year", "title")),
-                "resources",
-            )
-        )
+    That section is the same for every reader who is not an editor (editors see drafts, marked as such), so
+    it is kept as HTML with `pagecache.remember`, like the comment list: a reader's page then costs neither
+    the section's related-object queries nor its rendering. `section_templates` names the parts ("head" for
+    the link-preview tags, "body" for the page itself); they get only the subject and the site's name,
+    never the request, so nothing of the reader can end up in them.
+    """
+
+    section_templates: dict[str, str] = {}
+
+    def section_prefetch(self) -> list:
+        """The related objects the section shows, fetched only when it is rendered."""
+        return []
+
+    def get_section(self) -> dict[str, str]:
+        subject = self.object
+
+        def render() -> dict[str, str]:
+            prefetch_related_objects([subject], *self.section_prefetch())
+            context = {
+                self.context_object_name: subject,
+                **site_context(self.request),
+            }
+            return {part: render_to_string(name, context) for part, name in self.section_templates.items()}
+
+        editor = getattr(self.request.user, "is_editor", False)
+        return pagecache.remember(None if editor else ("section", subject._meta.label, subject.pk), render)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **thread_context(self.request, self.object)}
+        return {
+            **super().get_context_data(**kwargs),
+            "section": self.get_section(),
+            **thread_context(self.request, self.object),
+        }
+
+
+class ArticleDetailView(SectionDetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+    section_templates = {
+        "head": "articles/includes/article_meta.html",
+        "body": "articles/includes/article_section.html",
+    }
+
+    def get_queryset(self):
+        return Article.objects.visible_to(self.request.user).select_related("author", "thread")
+
+    def section_prefetch(self) -> list:
+        user = self.request.user
+        return [
+            Prefetch("studies", queryset=Study.objects.visible_to(user).order_by("-year", "title")),
+            "resources",
+        ]
 
 
 class StudyListView(ListView):
@@ -122,25 +163,20 @@ class StudyListView(ListView):
         return context
 
 
-class StudyDetailView(DetailView):
+class StudyDetailView(SectionDetailView):
     template_name = "articles/study_detail.html"
     context_object_name = "study"
+    section_templates = {
+        "head": "articles/includes/study_meta.html",
+        "body": "articles/includes/study_section.html",
+    }
 
     def get_queryset(self):
-        user = self.request.user
-        return (
-            Study.objects.visible_to(user)
-            .select_related("thread")
-            .prefetch_related(
-                Prefetch("articles", queryset=Article.objects.visible_to(user).order_by("-published_at"))
-            )
-        )
+        return Study.objects.visible_to(self.request.user).select_related("thread")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["level_descriptions"] = Study.LEVEL_DESCRIPTIONS
-        context.update(thread_context(self.request, self.object))
-        return context
+    def section_prefetch(self) -> list:
+        user = self.request.user
+        return [Prefetch("articles", queryset=Article.objects.visible_to(user).order_by("-published_at"))]
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -12,10 +12,12 @@ private or no-store. Logged-in readers always get a fresh page marked ``private,
 """
 
 import copy
+import functools
 import gzip
 import hashlib
 import re
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,10 +28,12 @@ from django.utils.http import parse_http_date_safe
 
 GENERATION_KEY = "pagecache:generation"
 SETTLING_KEY = "pagecache:settling"
-# Each process reuses the generation it read for this long: one cache round trip less per page, and a change
-# made in another process reaches this one's readers at most this late (browsers keep pages longer anyway).
+# Each process reuses the generation and settling flag it read for this long: no cache round trip on most
+# requests, and a change made in another process reaches this one's readers at most this late (browsers keep
+# pages longer anyway). Both are read together, so a process stores things only under the generation it
+# read the flag with: anything it stores under an older one is never read again once it rereads.
 GENERATION_REUSE_SECONDS = 1.0
-_known_generation: tuple[int, float] | None = None  # (generation, monotonic time it was read)
+_known_state: tuple[int, bool, float] | None = None  # (generation, settling, monotonic time it was read)
 # Browsers and proxies may keep a public page this long: a bump cannot reach them, so keep it short.
 BROWSER_MAX_AGE = 60
 MAX_KEY_SOURCE_LENGTH = 1_000
@@ -61,6 +65,23 @@ ALLOWED_PARAMETERS = {"page", "sort", "q", "in", "ms_type", "change", "comments"
 SAFE_VARY = {"cookie", "accept-encoding"}
 
 
+# What the cached HTML was made from: a deploy that changes a template, the code or a stylesheet must not
+# serve pages and fragments the old version rendered (they would otherwise live on until they expire).
+CODE_FOLDERS = ("templates", "ldnsite", "articles", "testimonials")
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the site's templates, Python code and static files, read once per process."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in CODE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def cache_seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
 
@@ -82,23 +103,30 @@ def _fresh_generation() -> int:
     return time.time_ns() // 1_000
 
 
-def current_generation() -> int:
-    global _known_generation
+def _content_state() -> tuple[int, bool]:
+    """(the content generation, whether a change is settling), read from the cache at most once a second."""
+    global _known_state
     now = time.monotonic()
-    if _known_generation is not None and now - _known_generation[1] < GENERATION_REUSE_SECONDS:
-        return _known_generation[0]
-    generation = cache.get(GENERATION_KEY)
+    if _known_state is not None and now - _known_state[2] < GENERATION_REUSE_SECONDS:
+        return _known_state[0], _known_state[1]
+    found = cache.get_many([GENERATION_KEY, SETTLING_KEY])
+    generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY, 0)
-    _known_generation = (generation, now)
-    return generation
+    settling = bool(settle_seconds() and found.get(SETTLING_KEY))
+    _known_state = (generation, settling, now)
+    return generation, settling
+
+
+def current_generation() -> int:
+    return _content_state()[0]
 
 
 def forget_generation() -> None:
     """Read the generation from the cache next time (this process changed it, or a test emptied the cache)."""
-    global _known_generation
-    _known_generation = None
+    global _known_state
+    _known_state = None
 
 
 def settle_seconds() -> int:
@@ -123,7 +151,7 @@ def bump_generation() -> None:
 
 def is_settling() -> bool:
     """True just after a change: what is rendered now may predate its commit, so store nothing."""
-    return bool(settle_seconds() and cache.get(SETTLING_KEY))
+    return _content_state()[1]
 
 
 def content_key(*parts) -> str | None:
@@ -131,7 +159,22 @@ def content_key(*parts) -> str | None:
     until the content changes; None when nothing may be stored (the cache is off or a change is settling)."""
     if not cache_seconds() or is_settling():
         return None
-    return ":".join(["pagecache:content", str(current_generation()), *map(str, parts)])
+    return ":".join(["pagecache:content", code_version(), str(current_generation()), *map(str, parts)])
+
+
+def remember(parts: tuple | None, compute):
+    """compute(), kept under content_key(*parts) until the content changes.
+
+    parts=None (a reader who must get a fresh value), the cache switched off or a change settling: computed
+    every time and not stored. compute() must not return None.
+    """
+    key = content_key(*parts) if parts is not None else None
+    value = cache.get(key) if key else None
+    if value is None:
+        value = compute()
+        if key:
+            cache.set(key, value, cache_seconds())
+    return value
 
 
 def page_key(request, generation: int) -> str | None:
@@ -142,7 +185,7 @@ def page_key(request, generation: int) -> str | None:
     if len(source) > MAX_KEY_SOURCE_LENGTH:
         return None
     digest = hashlib.sha256(source.encode()).hexdigest()
-    return f"pagecache:page:{generation}:{digest}"
+    return f"pagecache:page:{code_version()}:{generation}:{digest}"
 
 
 def _has_messages(request) -> bool:

@@ -1,5 +1,4 @@
 from django import template
-from django.core.cache import cache
 from django.utils import timezone
 
 from articles import metadata
@@ -24,10 +23,4 @@ def article_embed_code(article: Article) -> EmbedCode | None:
         return None
     # Drawing the picture to learn its height costs more than the rest of the page: keep the result until
     # the content changes (the page cache's generation), unless a change is still settling.
-    key = pagecache.content_key("embed-code", article.pk)
-    code = cache.get(key) if key else None
-    if code is None:
-        code = embed_code(article, studies)
-        if key:
-            cache.set(key, code, pagecache.cache_seconds())
-    return code
+    return pagecache.remember(("embed-code", article.pk), lambda: embed_code(article, studies))

@@ -1,9 +1,9 @@
 """Reading a thread: one page of root comments and everything under them, in a fixed number of queries."""
 
+import re
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
@@ -15,6 +15,8 @@ from .managers import is_moderator
 from .models import Comment, Subscription, new_submission_token
 
 ROOTS_PER_PAGE = 20
+# A page of comments worth keeping in the cache: a plain number, not an address someone made up.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
 @dataclass
@@ -65,39 +67,77 @@ def build_tree(roots: list[Comment], descendants: list[Comment], user, moderator
     return [kept for root in roots if (kept := prune(nodes[root.pk])) is not None]
 
 
-def _reader_flags(user, thread) -> dict:
-    """In one query: may this reader comment, did they write in this thread, do they follow it."""
-    if not user.is_authenticated:
-        return {"can_comment": False, "wrote_here": False, "is_subscribed": False}
-    flags = {"can_comment": Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True))}
-    if thread is not None:
-        flags["wrote_here"] = Exists(Comment.objects.filter(thread=thread, author=OuterRef("pk")))
-        flags["is_subscribed"] = Exists(Subscription.objects.filter(thread=thread, member=OuterRef("pk")))
-    found = get_user_model().objects.filter(pk=user.pk).annotate(**flags).values(*flags).get()
-    return {"wrote_here": False, "is_subscribed": False, **found}
-
-
-def thread_context(request, subject, *, form=None) -> dict:
-    """Everything the comment section of an article or study page needs."""
+def thread_context(request, subject) -> dict:
+    """Everything the comment section of an article, study or testimonial page needs."""
     user = request.user
     moderator = is_moderator(user)
     thread = getattr(subject, "thread", None)
-    reader = _reader_flags(user, thread)
+    can_comment = has_verified_email(user)
     context = {
         "comment_subject": subject,
         "comment_kind": subject._meta.model_name,
         "comment_key": subject.slug if hasattr(subject, "slug") else subject.pk,
         "thread": thread,
-        "comment_nodes": [],
-        "comment_page": None,
-        "comment_count": 0,
-        "can_comment": reader["can_comment"],
+        "can_comment": can_comment,
         "is_moderator": moderator,
-        "is_subscribed": reader["is_subscribed"],
+        "is_subscribed": bool(
+            can_comment
+            and thread is not None
+            and Subscription.objects.filter(thread=thread, member=user).exists()
+        ),
         "comment_form_token": new_submission_token(),
+        "comment_list_html": "",
+        "comment_count": 0,
     }
-    if thread is None:
-        return context
+    if thread is not None:
+        listing = _comment_listing(request, thread, context)
+        context.update(comment_list_html=listing["html"], comment_count=listing["count"])
+    return context
+
+
+def _comment_listing(request, thread, context: dict) -> dict:
+    """One page of the thread's comments as HTML (with the links to other pages) and the number of threads.
+
+    The rendered page differs only by kind of reader (anonymous, member, member who may reply) unless the
+    reader moderates or wrote in this thread (edit and delete links, their own held comments). So for the
+    others it is kept under the page cache's content generation, which any change to a comment makes stale,
+    with the set of the thread's authors to tell who wrote in it: a hit costs no query at all.
+    """
+    user = request.user
+    requested = request.GET.get("comments")
+    key = None
+    if not context["is_moderator"] and (requested is None or PAGE_NUMBER.fullmatch(requested)):
+        if user.is_authenticated:
+            kind = "member-can-reply" if context["can_comment"] else "member"
+        else:
+            kind = "anonymous"
+        key = pagecache.content_key("comments", thread.pk, int(requested or 1), kind)
+    listing = cache.get(key) if key else None
+    if listing is not None:
+        if not (user.is_authenticated and user.pk in listing["authors"]):
+            return listing
+        key = None  # this reader wrote here: their own page, and nothing to store
+
+    page, nodes = _comment_page(thread, user, context["is_moderator"], requested)
+    html = ""
+    if nodes:
+        html = render_to_string(
+            "comments/comment_list.html",
+            {**context, "comment_nodes": nodes, "comment_page": page},
+            request,
+        )
+    listing = {"html": html, "count": page.paginator.count}
+    # Only the page asked for is kept (not whatever an out-of-range number fell back to).
+    if key and page.number == int(requested or 1):
+        authors = Comment.objects.filter(thread=thread, author__isnull=False).values_list("author_id")
+        listing["authors"] = frozenset(author for (author,) in authors.distinct())
+        if not (user.is_authenticated and user.pk in listing["authors"]):
+            cache.set(key, listing, pagecache.cache_seconds())
+    return listing
+
+
+def _comment_page(thread, user, moderator: bool, requested: str | None):
+    """The page of root comments asked for, and the tree of what this reader may see on it."""
     readable = _readable(user, moderator)
     readable_below = Comment.objects.filter(root=OuterRef("pk")).filter(readable)
     roots = Comment.objects.filter(thread=thread, depth=0)
@@ -106,46 +146,14 @@ def thread_context(request, subject, *, form=None) -> dict:
         # with replies.
         roots = roots.filter(readable | Q(Exists(readable_below)))
     roots = roots.select_related("author").order_by("created_at", "pk")
-    page = Paginator(roots, ROOTS_PER_PAGE).get_page(request.GET.get("comments"))
-    key = _fragment_key(thread, page.number, user, reader, moderator)
-    html = cache.get(key) if key else None
-    nodes = []
-    if html is None:
-        page_roots = list(page.object_list)
-        descendants = list(
-            Comment.objects.filter(root__in=[root.pk for root in page_roots])
-            .select_related("author")
-            .order_by("created_at", "pk")
-        )
-        nodes = build_tree(page_roots, descendants, user, moderator)
-        if key and nodes:
-            html = render_to_string(
-                "comments/comment_list.html", {**context, "comment_nodes": nodes}, request
-            )
-            cache.set(key, html, pagecache.cache_seconds())
-    context.update(
-        comment_nodes=nodes,
-        comment_list_html=html,
-        comment_page=page,
-        comment_count=page.paginator.count,
+    page = Paginator(roots, ROOTS_PER_PAGE).get_page(requested)
+    page_roots = list(page.object_list)
+    descendants = list(
+        Comment.objects.filter(root__in=[root.pk for root in page_roots])
+        .select_related("author")
+        .order_by("created_at", "pk")
     )
-    return context
-
-
-def _fragment_key(thread, page_number: int, user, reader: dict, moderator: bool) -> str | None:
-    """The cache key of this page of comments as rendered for this reader, or None to render it afresh.
-
-    The rendered list differs only by kind of reader (anonymous, member, member who may reply) unless the
-    reader wrote in this thread (edit and delete links, their own held comments) or moderates. It is stored
-    under the page cache's content generation, so any change to a comment makes it stale.
-    """
-    if moderator or reader["wrote_here"]:
-        return None
-    if user.is_authenticated:
-        kind = "member-can-reply" if reader["can_comment"] else "member"
-    else:
-        kind = "anonymous"
-    return pagecache.content_key("comments", thread.pk, page_number, kind)
+    return page, build_tree(page_roots, descendants, user, moderator)
 
 
 def comment_url(comment: Comment) -> str:

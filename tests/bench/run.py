@@ -137,7 +137,21 @@ def prepare(args, env: dict[str, str], workdir: Path) -> dict:
     started = time.perf_counter()
     call_command("collectstatic", interactive=False, verbosity=0, clear=True)
     timings["collectstatic"] = time.perf_counter() - started
-    return {"timings": timings, "cookie": bench_member_cookie(), "hot": hot_article_url()}
+    cookie, hot = bench_member_cookie(), hot_article_url()
+    check_logged_in(hot, cookie)
+    return {"timings": timings, "cookie": cookie, "hot": hot}
+
+
+def check_logged_in(path: str, cookie: str) -> None:
+    """Stop unless the cookie logs the bench member in (else "logged in" would measure cached pages)."""
+    from django.test import Client
+
+    name, value = cookie.split("=", 1)
+    client = Client()
+    client.cookies[name] = value
+    html = client.get(path).content.decode()
+    if "Signed in as" not in html:
+        sys.exit(f"The bench member's session does not log in on {path}: fix bench_member_cookie().")
 
 
 def bench_member_cookie() -> str:
@@ -158,7 +172,7 @@ def bench_member_cookie() -> str:
     )
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(member.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

@@ -2,9 +2,9 @@ import os
 import uuid
 
 import pytest
-from django.core.cache.backends.redis import RedisCache
 
 from ldnsite import ratelimit
+from ldnsite.rediscache import RedisCache
 
 REDIS_URL = os.environ.get("LDNSITE_TEST_REDIS_URL", "")
 
@@ -37,3 +37,18 @@ def test_limit_is_shared_between_processes_through_redis(monkeypatch):
     assert ratelimit.is_limited(key, limit=2, period=3600) is False
     monkeypatch.setattr(ratelimit, "cache", second)
     assert ratelimit.is_limited(key, limit=2, period=3600) is True
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="set LDNSITE_TEST_REDIS_URL (CI does) to test against Redis")
+def test_the_redis_backend_reuses_one_client_and_still_works():
+    """One redis-py client per pool (ldnsite.rediscache), and every cache operation the site uses works."""
+    cache = RedisCache(REDIS_URL, {"KEY_PREFIX": f"ldnsite-test-{uuid.uuid4()}"})
+
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+    assert cache._cache.get_client() is cache._cache.get_client()
+    assert cache.add("counter", 1) is True and cache.add("counter", 5) is False
+    assert cache.incr("counter") == 2
+    cache.set("page", {"html": "<p>kept</p>"}, 60)
+    assert cache.get_many(["counter", "page", "missing"]) == {"counter": 2, "page": {"html": "<p>kept</p>"}}
+    cache.delete("page")
+    assert cache.get("page", "gone") == "gone"

@@ -203,6 +203,9 @@ def test_detail_uses_a_fixed_number_of_queries_however_long_the_discussion(
     reader = make_user()
     client.force_login(reader)
     Comment.objects.create(thread=thread, author=reader, body="First.", status=Comment.Status.PUBLISHED)
+    # The reader wrote in this thread, so the comments are rendered for them alone: session, member,
+    # permissions, testimonial, e-mail confirmed, follows, comment count, roots, replies, the thread's
+    # authors (to learn that the page may not be shared).
     with django_assert_max_num_queries(10):
         assert client.get(testimonial.get_absolute_url()).status_code == 200
 

@@ -1,0 +1,62 @@
+"""A member's permissions come from their own grants and their groups, read in one query per request."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+from ldnsite.comments.threads import is_moderator
+
+
+def fresh(user):
+    """The member as the next request loads them: nothing remembered from earlier checks."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+@pytest.mark.django_db
+def test_group_and_own_permissions_are_both_read_in_one_query(make_user, django_assert_num_queries):
+    member = make_user(groups=["Editors"])
+    member.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    member = fresh(member)
+
+    with django_assert_num_queries(1):
+        assert member.has_perm("articles.change_article")  # from the Editors group
+        assert member.has_perm("comments.moderate_comment")  # granted to the member alone
+        assert not member.has_perm("testimonials.moderate_testimonial")
+        assert is_moderator(member) and member.is_editor
+
+
+@pytest.mark.django_db
+def test_a_plain_member_has_no_permissions(make_user):
+    member = fresh(make_user())
+
+    assert member.get_all_permissions() == set()
+    assert not member.is_editor and not is_moderator(member)
+
+
+@pytest.mark.django_db
+def test_a_deactivated_member_loses_every_permission(make_user):
+    member = make_user(groups=["Editors"])
+    member.is_active = False
+    member.save()
+
+    assert not fresh(member).has_perm("articles.change_article")
+
+
+@pytest.mark.django_db
+def test_a_superuser_has_every_permission(make_user):
+    superuser = fresh(make_user(is_superuser=True, is_staff=True))
+
+    assert superuser.get_all_permissions() == {
+        f"{app_label}.{codename}"
+        for app_label, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+
+
+@pytest.mark.django_db
+def test_a_revoked_group_takes_effect_on_the_next_request(make_user):
+    member = make_user(groups=["Editors"])
+    assert fresh(member).is_editor
+
+    member.groups.clear()
+
+    assert not fresh(member).is_editor
