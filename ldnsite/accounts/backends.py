@@ -1,4 +1,4 @@
-"""Django's model backend, reading a member's permissions with one prepared SQL statement."""
+"""Django's model backend, reading a member's permissions with one fixed SQL statement (ldnsite.sql)."""
 
 import functools
 
@@ -7,22 +7,18 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router
 
+from ldnsite.sql import quoted_names
+
 
 @functools.cache
 def _permissions_sql(alias: str) -> str:
     """The member's own permissions and their groups' as (app label, codename): plain SQL that SQLite and
     PostgreSQL both run, built once from the models' table and column names."""
-    quote = connections[alias].ops.quote_name
+    table, column = quoted_names(alias)
     User = get_user_model()
     own = User.user_permissions.through._meta
     member_groups = User.groups.through._meta
     group_permissions = Group.permissions.through._meta
-
-    def table(meta) -> str:
-        return quote(meta.db_table)
-
-    def column(meta, field: str) -> str:
-        return quote(meta.get_field(field).column)
 
     permission, content_type = Permission._meta, ContentType._meta
     # Only quoted table and column names go into the text; the member's id is passed as a parameter.

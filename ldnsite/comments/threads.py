@@ -1,15 +1,18 @@
 """Reading a thread: one page of root comments and everything under them, in a fixed number of queries."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 
 from ldnsite import pagecache
+from ldnsite.sql import quoted_names
 
 from .managers import is_moderator
 from .models import Comment, Subscription, new_submission_token
@@ -67,12 +70,37 @@ def build_tree(roots: list[Comment], descendants: list[Comment], user, moderator
     return [kept for root in roots if (kept := prune(nodes[root.pk])) is not None]
 
 
+@functools.cache
+def _reader_facts_sql(alias: str) -> str:
+    table, column = quoted_names(alias)
+    email, subscription = EmailAddress._meta, Subscription._meta
+    # Only quoted table and column names go into the text; every value is a parameter.
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {table(email)} "  # noqa: S608
+        f"WHERE {column(email, 'user')} = %s AND {column(email, 'verified')} = %s), "
+        f"EXISTS (SELECT 1 FROM {table(subscription)} "
+        f"WHERE {column(subscription, 'member')} = %s AND {column(subscription, 'thread')} = %s)"
+    )
+
+
+def _reader_facts(user, thread) -> tuple[bool, bool]:
+    """(may comment: has a verified e-mail, follows this thread), in one fixed statement (ldnsite.sql)."""
+    if not user.is_authenticated:
+        return False, False
+    alias = router.db_for_read(Subscription)
+    with connections[alias].cursor() as cursor:
+        thread_id = thread.pk if thread is not None else None
+        cursor.execute(_reader_facts_sql(alias), [user.pk, True, user.pk, thread_id])
+        verified, subscribed = cursor.fetchone()
+    return bool(verified), bool(verified and subscribed)
+
+
 def thread_context(request, subject) -> dict:
     """Everything the comment section of an article, study or testimonial page needs."""
     user = request.user
     moderator = is_moderator(user)
     thread = getattr(subject, "thread", None)
-    can_comment = has_verified_email(user)
+    can_comment, is_subscribed = _reader_facts(user, thread)
     context = {
         "comment_subject": subject,
         "comment_kind": subject._meta.model_name,
@@ -80,11 +108,7 @@ def thread_context(request, subject) -> dict:
         "thread": thread,
         "can_comment": can_comment,
         "is_moderator": moderator,
-        "is_subscribed": bool(
-            can_comment
-            and thread is not None
-            and Subscription.objects.filter(thread=thread, member=user).exists()
-        ),
+        "is_subscribed": is_subscribed,
         "comment_form_token": new_submission_token(),
         "comment_list_html": "",
         "comment_count": 0,

@@ -10,7 +10,7 @@ from articles import moderation as article_moderation
 from articles.models import PublicationStatus
 from ldnsite import pagecache
 from ldnsite.comments import moderation as comment_moderation
-from ldnsite.comments.models import Comment, Thread
+from ldnsite.comments.models import Comment, Subscription, Thread
 from ldnsite.comments.threads import ROOTS_PER_PAGE
 from tests.clients import PassedTwoFactorClient as Client
 
@@ -212,3 +212,19 @@ def test_a_change_settling_in_another_process_is_seen_within_a_second(settings, 
     assert pagecache.content_key("x") is not None  # read together with the generation a moment ago
     monkeypatch.setattr(pagecache, "GENERATION_REUSE_SECONDS", 0)
     assert pagecache.content_key("x") is None
+
+
+@pytest.mark.django_db
+def test_what_the_comment_form_offers_depends_on_the_reader(discussed, cited, make_user, make_article):
+    unverified, follower = make_user(verified=False), make_user()
+    other_thread = Thread.objects.create(article=make_article())
+    Subscription.objects.create(thread=other_thread, member=unverified)
+    Subscription.objects.create(thread=discussed, member=follower)
+
+    unverified_page = page(logged_in(unverified), cited.get_absolute_url())
+    follower_page = page(logged_in(follower), cited.get_absolute_url())
+    reader_page = page(logged_in(make_user()), cited.get_absolute_url())
+
+    assert "confirm your e-mail address" in unverified_page and 'name="body"' not in unverified_page
+    assert "Stop e-mails about this discussion" in follower_page and 'name="body"' in follower_page
+    assert "E-mail me about new replies" in reader_page and 'name="body"' in reader_page
