@@ -21,13 +21,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http.response import ResponseHeaders
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
 
 GENERATION_KEY = "pagecache:generation"
 SETTLING_KEY = "pagecache:settling"
+# When the next article or study scheduled for later goes public (seconds since the epoch, 0: none): pages
+# must change then, though nothing is saved. Worked out when a change commits (see content_committed).
+SCHEDULE_KEY = "pagecache:next-publication"
 # Each process reuses the generation and settling flag it read for this long: no cache round trip on most
 # requests, and a change made in another process reaches this one's readers at most this late (browsers keep
 # pages longer anyway). Both are read together, so a process stores things only under the generation it
@@ -109,7 +114,13 @@ def _content_state() -> tuple[int, bool]:
     now = time.monotonic()
     if _known_state is not None and now - _known_state[2] < GENERATION_REUSE_SECONDS:
         return _known_state[0], _known_state[1]
-    found = cache.get_many([GENERATION_KEY, SETTLING_KEY])
+    found = cache.get_many([GENERATION_KEY, SETTLING_KEY, SCHEDULE_KEY])
+    due = found.get(SCHEDULE_KEY)
+    # Something scheduled has just gone public: one process (the first to notice) makes every page stale.
+    if due and due <= timezone.now().timestamp() and cache.add(f"{SCHEDULE_KEY}:{due}", True, timeout=3600):
+        bump_generation()
+        remember_schedule()
+        found = cache.get_many([GENERATION_KEY, SETTLING_KEY])
     generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
@@ -117,6 +128,29 @@ def _content_state() -> tuple[int, bool]:
     settling = bool(settle_seconds() and found.get(SETTLING_KEY))
     _known_state = (generation, settling, now)
     return generation, settling
+
+
+def remember_schedule() -> None:
+    """Note when the next scheduled article or study goes public (read by every process with the generation).
+
+    Only a committed change can alter that, so it is worked out then, not on a reader's request; if the note
+    is lost (evicted, Redis restarted), scheduled content shows once pages expire or something changes.
+    """
+    cache.set(SCHEDULE_KEY, _next_publication(), timeout=None)
+
+
+def _next_publication() -> float:
+    """The time (seconds since the epoch) the next scheduled article or study goes public, or 0."""
+    from django.db.models import Min
+
+    from articles.models import Article, PublicationStatus, Study
+
+    now, published = timezone.now(), PublicationStatus.PUBLISHED
+    times = [
+        model.objects.filter(status=published, published_at__gt=now).aggregate(at=Min("published_at"))["at"]
+        for model in (Article, Study)
+    ]
+    return min((at.timestamp() for at in times if at is not None), default=0)
 
 
 def current_generation() -> int:
@@ -300,15 +334,44 @@ class PageCacheMiddleware:
 # --- Invalidation -----------------------------------------------------------------------------------------
 
 
-def _content_changed(sender, **kwargs) -> None:
+def _content_changed(sender, using=None, **kwargs) -> None:
     bump_generation()
+    _once_committed(using)
 
 
-def _member_changed(sender, instance, update_fields=None, **kwargs) -> None:
+def _member_changed(sender, instance, update_fields=None, using=None, **kwargs) -> None:
     # A login writes last_login; only what pages show (display name, active state) matters.
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return
     bump_generation()
+    _once_committed(using)
+
+
+def content_committed() -> None:
+    """After a change commits: bump again, and note when the next scheduled item goes public.
+
+    Until the commit other readers still see the old rows: a page rendered from them and stored under the
+    new generation (a transaction longer than the settling window, such as deleting a member with a lot of
+    content) would otherwise be served until it expires.
+    """
+    bump_generation()
+    remember_schedule()
+
+
+def _once_committed(using=None) -> None:
+    """Run content_committed when the change's transaction commits (once per transaction and savepoint), or
+    now when there is no transaction (the change is already committed when its signal fires)."""
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        remember_schedule()
+        return
+    savepoints = set(connection.savepoint_ids)
+    pending = any(
+        callback is content_committed and registered_in == savepoints
+        for registered_in, callback, _robust in connection.run_on_commit
+    )
+    if not pending:
+        transaction.on_commit(content_committed, using=using)
 
 
 def connect_signals() -> None:

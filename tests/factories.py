@@ -42,3 +42,10 @@ def experience_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def own_callbacks(callbacks: list) -> list:
+    """The after-commit callbacks a test registered, without the page cache's bump once the change commits."""
+    from ldnsite import pagecache
+
+    return [callback for callback in callbacks if callback is not pagecache.content_committed]

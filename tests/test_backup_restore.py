@@ -27,6 +27,7 @@ from ldnsite.moderation.models import ModerationEvent
 from testimonials import moderation as testimonial_moderation
 from testimonials.models import Testimonial, TestimonialRevision
 from tests.clients import PassedTwoFactorClient as Client
+from tests.factories import own_callbacks
 
 Testimonial.__test__ = TestimonialRevision.__test__ = False
 
@@ -257,7 +258,7 @@ def test_a_json_copy_restores_every_row_of_every_model(
     # The restored site works: new rows get fresh ids and nobody is e-mailed by the restore.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         comment_moderation.submit(article.thread, author=ada, body="After the restore")
-    assert len(callbacks) == 1
+    assert len(own_callbacks(callbacks)) == 1
 
 
 # --- A request that fails after queueing its e-mail sends nothing -------------------------------------------

@@ -15,6 +15,7 @@ from ldnsite.comments.models import Comment, Report, Subscription, Thread
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.moderation.models import ModerationEvent
 from tests.clients import PassedTwoFactorClient as Client
+from tests.factories import own_callbacks
 
 pytestmark = pytest.mark.django_db
 
@@ -530,7 +531,7 @@ def test_subscriber_is_emailed_when_another_member_reply_is_published(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         reply = post_comment(bo, article, "It helped mine after six weeks", parent=root)
         assert mailoutbox == []  # not before the transaction commits
-    assert len(callbacks) == 1
+    assert len(own_callbacks(callbacks)) == 1
 
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
@@ -583,7 +584,7 @@ def test_no_email_for_a_reply_taken_down_before_the_mail_goes_out(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         reply = post_comment(bo, article, "Buy LDN from my shop", parent=root)
         getattr(moderation, decision)(reply, by=moderator, reason="Selling drugs")
-    assert len(callbacks) == 1
+    assert len(own_callbacks(callbacks)) == 1
 
     assert mailoutbox == []
 

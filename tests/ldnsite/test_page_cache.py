@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage import default_storage
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
@@ -537,3 +538,56 @@ def test_pages_are_not_stored_while_a_change_may_be_uncommitted(client, article,
     pagecache.forget_generation()  # and this process reads the flag again (at most a second later)
     fetch(client, article.get_absolute_url())
     assert fetch(client, article.get_absolute_url())[0] == "hit"
+
+
+@pytest.mark.django_db
+def test_a_page_stored_before_a_change_commits_is_not_served_after(
+    client, article, django_capture_on_commit_callbacks
+):
+    url = article.get_absolute_url()
+    # The change's own transaction (inside the test's, whose callbacks never run).
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        article.title = "LDN basics, revised"
+        article.save()
+        Resource.objects.create(article=article, kind="video", title="A talk", url="https://example.org/t")
+        # Meanwhile another process, still reading the old rows, stores its page under the new generation.
+        pagecache.forget_generation()
+        key = pagecache.page_key(RequestFactory().get(url), pagecache.current_generation())
+        cache.set(key, HttpResponse("<h1>LDN basics</h1> (the old text)"), 600)
+        assert fetch(client, url)[1].endswith("(the old text)")
+
+    assert callbacks.count(pagecache.content_committed) == 1  # once for the whole transaction
+    state, html = fetch(client, url)
+    assert state == "miss" and "LDN basics, revised" in html
+
+
+@pytest.mark.django_db
+def test_a_change_in_a_rolled_back_savepoint_does_not_cancel_the_bump_of_the_outer_one(
+    article, make_study, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        with transaction.atomic():
+            make_study(title="Rolled back")  # registers the bump inside this savepoint...
+            transaction.set_rollback(True)  # ...which rolling back drops
+        article.title = "Kept"
+        article.save()
+
+    assert callbacks.count(pagecache.content_committed) == 1
+
+
+@pytest.mark.django_db
+def test_a_scheduled_article_appears_on_cached_pages_when_its_time_comes(
+    client, make_article, monkeypatch, django_capture_on_commit_callbacks
+):
+    goes_public = timezone.now() + timezone.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        make_article(title="Coming soon", published_at=goes_public)
+    assert "Coming soon" not in primed(client, "/articles/")
+
+    # An hour later, with nothing saved in between:
+    later = goes_public + timezone.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    pagecache.forget_generation()  # as every process does within a second
+
+    state, html = fetch(client, "/articles/")
+    assert state == "miss" and "Coming soon" in html
