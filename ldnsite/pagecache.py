@@ -15,6 +15,7 @@ import copy
 import functools
 import gzip
 import hashlib
+import importlib.metadata
 import re
 import time
 from pathlib import Path
@@ -77,13 +78,22 @@ CODE_FOLDERS = ("templates", "ldnsite", "articles", "testimonials")
 
 @functools.cache
 def code_version() -> str:
-    """A digest of the site's templates, Python code and static files, read once per process."""
+    """A digest of the site's templates, Python code and static files and of the installed packages'
+    versions (a new Markdown or allauth may render differently), worked out once per process."""
     digest = hashlib.sha256()
+    packages = sorted(
+        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+    )
+    digest.update("\n".join(packages).encode())
     base = Path(settings.BASE_DIR)
     for folder in CODE_FOLDERS:
         for path in sorted((base / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
+                try:
+                    content = path.read_bytes()
+                except OSError:  # unreadable: its name still counts
+                    content = b""
+                digest.update(str(path.relative_to(base)).encode() + b"\0" + content)
     return digest.hexdigest()[:12]
 
 
@@ -191,9 +201,12 @@ def is_settling() -> bool:
 def content_key(*parts) -> str | None:
     """A cache key for something derived from the content (a rendered fragment, a computed value), valid
     until the content changes; None when nothing may be stored (the cache is off or a change is settling)."""
-    if not cache_seconds() or is_settling():
+    if not cache_seconds():
         return None
-    return ":".join(["pagecache:content", code_version(), str(current_generation()), *map(str, parts)])
+    generation, settling = _content_state()  # read together: the flag belongs to this generation
+    if settling:
+        return None
+    return ":".join(["pagecache:content", code_version(), str(generation), *map(str, parts)])
 
 
 def remember(parts: tuple | None, compute):
@@ -371,7 +384,9 @@ def _once_committed(using=None) -> None:
         for registered_in, callback, _robust in connection.run_on_commit
     )
     if not pending:
-        transaction.on_commit(content_committed, using=using)
+        # Robust: the change is committed, so a cache or database hiccup here must not turn it into an
+        # error page, nor stop the callbacks after it (subscribers' e-mails).
+        transaction.on_commit(content_committed, using=using, robust=True)
 
 
 def connect_signals() -> None:

@@ -73,26 +73,39 @@ def build_tree(roots: list[Comment], descendants: list[Comment], user, moderator
 @functools.cache
 def _reader_facts_sql(alias: str) -> str:
     table, column = quoted_names(alias)
-    email, subscription = EmailAddress._meta, Subscription._meta
+    email, subscription, comment = EmailAddress._meta, Subscription._meta, Comment._meta
     # Only quoted table and column names go into the text; every value is a parameter.
     return (
         f"SELECT EXISTS (SELECT 1 FROM {table(email)} "  # noqa: S608
         f"WHERE {column(email, 'user')} = %s AND {column(email, 'verified')} = %s), "
         f"EXISTS (SELECT 1 FROM {table(subscription)} "
-        f"WHERE {column(subscription, 'member')} = %s AND {column(subscription, 'thread')} = %s)"
+        f"WHERE {column(subscription, 'member')} = %s AND {column(subscription, 'thread')} = %s), "
+        f"EXISTS (SELECT 1 FROM {table(comment)} "
+        f"WHERE {column(comment, 'author')} = %s AND {column(comment, 'thread')} = %s)"
     )
 
 
-def _reader_facts(user, thread) -> tuple[bool, bool]:
-    """(may comment: has a verified e-mail, follows this thread), in one fixed statement (ldnsite.sql)."""
+@dataclass(frozen=True)
+class Reader:
+    can_comment: bool = False  # has a verified e-mail address
+    is_subscribed: bool = False  # follows this thread (only a reader who may comment can)
+    wrote_here: bool = False  # has a comment in this thread, in any state
+
+
+def _reader_facts(user, thread) -> Reader:
+    """What the comment section needs to know about this reader, in one fixed statement (ldnsite.sql).
+
+    Read from the database on every request: straight after a member's first comment another process may
+    still hold the old content generation for up to a second, and must not show them the shared page.
+    """
     if not user.is_authenticated:
-        return False, False
-    alias = router.db_for_read(Subscription)
+        return Reader()
+    alias = router.db_for_read(Comment)
+    thread_id = thread.pk if thread is not None else None
     with connections[alias].cursor() as cursor:
-        thread_id = thread.pk if thread is not None else None
-        cursor.execute(_reader_facts_sql(alias), [user.pk, True, user.pk, thread_id])
-        verified, subscribed = cursor.fetchone()
-    return bool(verified), bool(verified and subscribed)
+        cursor.execute(_reader_facts_sql(alias), [user.pk, True, user.pk, thread_id, user.pk, thread_id])
+        verified, subscribed, wrote_here = cursor.fetchone()
+    return Reader(bool(verified), bool(verified and subscribed), bool(wrote_here))
 
 
 def thread_context(request, subject) -> dict:
@@ -100,47 +113,46 @@ def thread_context(request, subject) -> dict:
     user = request.user
     moderator = is_moderator(user)
     thread = getattr(subject, "thread", None)
-    can_comment, is_subscribed = _reader_facts(user, thread)
+    reader = _reader_facts(user, thread)
     context = {
         "comment_subject": subject,
         "comment_kind": subject._meta.model_name,
         "comment_key": subject.slug if hasattr(subject, "slug") else subject.pk,
         "thread": thread,
-        "can_comment": can_comment,
+        "can_comment": reader.can_comment,
         "is_moderator": moderator,
-        "is_subscribed": is_subscribed,
+        "is_subscribed": reader.is_subscribed,
         "comment_form_token": new_submission_token(),
         "comment_list_html": "",
         "comment_count": 0,
     }
     if thread is not None:
-        listing = _comment_listing(request, thread, context)
+        listing = _comment_listing(request, thread, context, reader)
         context.update(comment_list_html=listing["html"], comment_count=listing["count"])
     return context
 
 
-def _comment_listing(request, thread, context: dict) -> dict:
+def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
     """One page of the thread's comments as HTML (with the links to other pages) and the number of threads.
 
     The rendered page differs only by kind of reader (anonymous, member, member who may reply) unless the
     reader moderates or wrote in this thread (edit and delete links, their own held comments). So for the
-    others it is kept under the page cache's content generation, which any change to a comment makes stale,
-    with the set of the thread's authors to tell who wrote in it: a hit costs no query at all.
+    others it is kept under the page cache's content generation, which any change to a comment makes stale:
+    a hit costs no comment query at all.
     """
     user = request.user
     requested = request.GET.get("comments")
     key = None
-    if not context["is_moderator"] and (requested is None or PAGE_NUMBER.fullmatch(requested)):
+    shared = not (context["is_moderator"] or reader.wrote_here)
+    if shared and (requested is None or PAGE_NUMBER.fullmatch(requested)):
         if user.is_authenticated:
-            kind = "member-can-reply" if context["can_comment"] else "member"
+            kind = "member-can-reply" if reader.can_comment else "member"
         else:
             kind = "anonymous"
         key = pagecache.content_key("comments", thread.pk, int(requested or 1), kind)
     listing = cache.get(key) if key else None
     if listing is not None:
-        if not (user.is_authenticated and user.pk in listing["authors"]):
-            return listing
-        key = None  # this reader wrote here: their own page, and nothing to store
+        return listing
 
     page, nodes = _comment_page(thread, user, context["is_moderator"], requested)
     html = ""
@@ -153,10 +165,7 @@ def _comment_listing(request, thread, context: dict) -> dict:
     listing = {"html": html, "count": page.paginator.count}
     # Only the page asked for is kept (not whatever an out-of-range number fell back to).
     if key and page.number == int(requested or 1):
-        authors = Comment.objects.filter(thread=thread, author__isnull=False).values_list("author_id")
-        listing["authors"] = frozenset(author for (author,) in authors.distinct())
-        if not (user.is_authenticated and user.pk in listing["authors"]):
-            cache.set(key, listing, pagecache.cache_seconds())
+        cache.set(key, listing, pagecache.cache_seconds())
     return listing
 
 
