@@ -49,3 +49,16 @@ def own_callbacks(callbacks: list) -> list:
     from ldnsite import pagecache
 
     return [callback for callback in callbacks if callback is not pagecache.content_committed]
+
+
+# The bibliographic facts of Cree 2010 (../shared/data/ldn-ms-studies.md), for citation and metadata tests.
+CREE_2010 = {
+    "slug": "cree-2010",
+    "title": "Pilot trial of low-dose naltrexone and quality of life in multiple sclerosis",
+    "authors": "Cree BAC, Kornyeyeva E, Goodin DS",
+    "journal": "Ann Neurol",
+    "year": 2010,
+    "citation_details": "68(2):145-50",
+    "doi": "10.1002/ana.22006",
+    "pmid": "20695007",
+}

@@ -30,7 +30,8 @@ class Node:
 
 
 def has_verified_email(user) -> bool:
-    return user.is_authenticated and EmailAddress.objects.filter(user=user, verified=True).exists()
+    """May this member write (comment, report, share an experience)? The comment section's own test."""
+    return _reader_facts(user, None).can_comment
 
 
 def _readable(user, moderator: bool):

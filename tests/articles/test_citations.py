@@ -4,17 +4,7 @@ import pytest
 from django.utils import timezone
 
 from articles.citations import parse_authors, parse_details, to_bibtex
-
-CREE = {
-    "slug": "cree-2010",
-    "title": "Pilot trial of low-dose naltrexone and quality of life in multiple sclerosis",
-    "authors": "Cree BAC, Kornyeyeva E, Goodin DS",
-    "journal": "Ann Neurol",
-    "year": 2010,
-    "citation_details": "68(2):145-50",
-    "doi": "10.1002/ana.22006",
-    "pmid": "20695007",
-}
+from tests.factories import CREE_2010 as CREE
 
 
 def ris_lines(response) -> list[str]:

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.templatetags.structured_data import json_ld
+from tests.factories import CREE_2010
 from tests.html_safety import start_tags
 from tests.security.test_stored_xss import page_dangers
 
@@ -74,16 +75,7 @@ def canonical(html: str) -> str | None:
 
 @pytest.fixture
 def cree(make_study):
-    return make_study(
-        slug="cree-2010",
-        title="Pilot trial of low-dose naltrexone and quality of life in multiple sclerosis",
-        authors="Cree BAC, Kornyeyeva E, Goodin DS",
-        journal="Ann Neurol",
-        year=2010,
-        citation_details="68(2):145-50",
-        doi="10.1002/ana.22006",
-        pmid="20695007",
-    )
+    return make_study(**CREE_2010)
 
 
 @pytest.mark.django_db
