@@ -5,6 +5,7 @@ Production (DJANGO_DEBUG unset) refuses to start without DJANGO_SECRET_KEY. The 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,8 +42,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 SITE_NAME = "ldnsite"
-# The public address, for links in e-mails sent outside a request (reply notifications).
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address, for links in e-mails (the worker that builds or sends them has no request). Production
+# must set it (a deploy check); make run sets it from the address it serves.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG or TESTING else "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "markdownx",
+    "post_office",
+    "ldnsite.mail",
     "ldnsite.accounts",
     "ldnsite.moderation",
     "ldnsite.comments",
@@ -108,22 +112,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer within two seconds fails the request (a 503 page), not the worker.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------------------
-# Rate limits need a cache shared by every web process: set REDIS_URL in production.
+# Rate limits need a cache shared by every web process: set REDIS_URL in production. Redis is never the
+# record of anything, so a Redis that is down or frozen means cache misses, not errors (ldnsite.rediscache):
+# each call gives up after half a second, and the process then leaves Redis alone for two seconds.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT_SECONDS = 0.5
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "ldnsite.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ldnsite",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
-    # Sessions read from Redis, written to both (the database stays the record): one query less a page.
-    # Not with the local-memory cache, where a logout in one process would leave the session in another's.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Room for the rendered Markdown of a long discussion and the page cache (Django's default keeps 300).
     CACHES = {
@@ -132,6 +143,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+# Sessions live in the database, the record that survives a Redis outage or restart: a member stays logged
+# in whatever happens to the cache (one indexed query per logged-in request).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Public pages for anonymous readers are kept this long (ldnsite.pagecache; 0 turns it off). On by default
 # only where every process sees the same cache (Redis) or there is one process (development, tests): with a
 # local-memory cache per gunicorn worker, a change would refresh the pages of one worker only.
@@ -140,6 +154,31 @@ PAGE_CACHE_SECONDS = int(
 )
 # After a change, pages are rendered but not stored for this long: the change may not be committed yet.
 PAGE_CACHE_SETTLE_SECONDS = 5
+
+# --- Background work (Celery) -----------------------------------------------------------------------------
+# The worker delivers e-mail and runs the clock's jobs (celery -A ldnsite worker --beat; make worker).
+# Without REDIS_URL there is no broker: every task runs in-process, at once (make run, the test suite).
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker started before Redis waits for it
+# A worker holds a task until it is done: one that dies mid-task leaves it for another worker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": 3600,
+}
+CELERY_IMPORTS = ("ldnsite.health",)
+CELERY_TIMEZONE = "UTC"
+# The clock (celery beat, in the worker started with --beat). The README lists these jobs.
+CELERY_BEAT_SCHEDULE = {
+    "deliver-queued-mail": {"task": "ldnsite.mail.tasks.sweep_queued_mail", "schedule": 60.0},
+    "worker-heartbeat": {"task": "ldnsite.health.heartbeat", "schedule": 15.0},
+    "clear-expired-sessions": {"task": "ldnsite.accounts.tasks.clear_expired_sessions", "schedule": 3600.0},
+    "delete-old-sent-mail": {"task": "ldnsite.mail.tasks.delete_old_mail", "schedule": 24 * 3600.0},
+}
 
 # --- Accounts (django-allauth 65.x setting names only) ----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -241,19 +280,42 @@ TESTIMONIALS_LIVE_PREVIEW = False
 SEARCH_RATE_LIMIT = (int(os.environ.get("DJANGO_SEARCH_PER_MINUTE", "120")), 60)
 
 # --- E-mail -----------------------------------------------------------------------------------------------
-# Printed to the console unless an SMTP host is configured.
+# Every e-mail (reply notifications, moderators' decisions, allauth's confirmations and resets, error reports
+# to ADMINS) is a row of django-post-office, written in the transaction of the change that causes it (by
+# ldnsite.mail.backends, which stores the text as written: post_office's own backend renders it). The
+# worker delivers it after the commit (ldnsite.mail) and retries a failure with growing waits for more than a
+# day; the web process never talks to the mail server. Delivery goes to DJANGO_EMAIL_HOST over SMTP, or is
+# printed to the console when no host is set.
+EMAIL_BACKEND = "ldnsite.mail.backends.QueueBackend"
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10  # seconds the worker waits for the mail server before it counts a failure and retries
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "ldnsite <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ADMINS = [("ldnsite", address) for address in env_list("DJANGO_ADMINS")]  # error reports, when set
+# The first retry waits MAIL_RETRY_FIRST_SECONDS; each one after waits twice as long, up to
+# MAIL_RETRY_MAX_SECONDS; after MAIL_MAX_RETRIES (about 28 hours with the defaults) the mail is marked
+# failed and listed for staff in the admin.
+MAIL_RETRY_FIRST_SECONDS = int(os.environ.get("DJANGO_MAIL_RETRY_FIRST_SECONDS", "60"))
+MAIL_RETRY_MAX_SECONDS = 4 * 60 * 60
+MAIL_MAX_RETRIES = 14
+POST_OFFICE = {
+    "BACKENDS": {
+        "default": (
+            "django.core.mail.backends.smtp.EmailBackend"
+            if EMAIL_HOST
+            else "django.core.mail.backends.console.EmailBackend"
+        )
+    },
+    "MAX_RETRIES": MAIL_MAX_RETRIES,
+    "RETRY_INTERVAL": timedelta(seconds=MAIL_RETRY_FIRST_SECONDS),  # ldnsite.mail grows the later waits
+    "LOG_LEVEL": 1,  # a log row for each failure, none for each success
+    "THREADS_PER_PROCESS": 1,
+    "MESSAGE_ID_ENABLED": True,
+}
 
 # --- Security ---------------------------------------------------------------------------------------------
 # Production is DEBUG off outside the test run. Tests run with DEBUG off too, but over plain http through the
@@ -270,7 +332,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = PRODUCTION
 # DJANGO_SECURE_SSL_REDIRECT=0 only when the proxy in front already redirects http to https.
 SECURE_SSL_REDIRECT = PRODUCTION and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load-balancer health checks may come over plain http
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready)?$"]  # load-balancer health checks may come over plain http
 SECURE_HSTS_SECONDS = 31_536_000 if PRODUCTION else 0  # one year
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
@@ -325,10 +387,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Who did what, when: authentication and moderation events, by id only (no e-mail, text or tokens).
     # INFO even when DJANGO_LOG_LEVEL is higher; it propagates to the root's console handler (one line each).
-    "loggers": {"ldnsite.audit": {"level": "INFO"}},
+    # post_office logs every batch at INFO on a handler of its own: warnings (failed deliveries) are enough.
+    "loggers": {
+        "ldnsite.audit": {"level": "INFO"},
+        "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Celery logs a line per task that succeeded (the heartbeat alone, four a minute).
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Mail is queued and delivered after the commit as in production, into the outbox of pytest-django's
+    # mailoutbox (tests see it with django_capture_on_commit_callbacks(execute=True)).
+    POST_OFFICE["BACKENDS"] = {"default": "django.core.mail.backends.locmem.EmailBackend"}
     PAGE_CACHE_SETTLE_SECONDS = 0  # no writer in another process: pages may be stored at once

@@ -2,24 +2,20 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.http import HttpResponse
 from django.urls import include, path
-from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
 from articles.sitemaps import SITEMAPS, robots_txt
 
-from . import editor
+from . import editor, health
 from .accounts import data as member_data
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "ldnsite editors"
 admin.site.site_title = "ldnsite admin"
 
-
-@never_cache
-def healthz(request) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
+# A lost database connection shows the branded 503 page ("nothing you wrote is lost"), not a 500.
+handler500 = "ldnsite.errors.server_error"
 
 
 urlpatterns = [
@@ -33,7 +29,8 @@ urlpatterns = [
     path("members/", include("ldnsite.accounts.urls")),
     path("moderation/", include("ldnsite.moderation.urls")),
     path("testimonials/", include("testimonials.urls")),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.live, name="healthz"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("articles.urls")),

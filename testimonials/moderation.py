@@ -1,5 +1,6 @@
 """Every change to a testimonial's state. Each runs in one transaction on a locked row, refuses moves the
-table does not allow, writes one ModerationEvent and e-mails the author only after the commit.
+table does not allow, writes one ModerationEvent and queues the e-mail to the author in the same
+transaction (ldnsite.mail delivers it after the commit).
 
     pending  -> approved | rejected (with a reason) | withdrawn (by the author)
     approved -> withdrawn (by the author)
@@ -68,7 +69,7 @@ def approve(testimonial: Testimonial, *, by, seen: str | None = None) -> Testimo
             update_fields=["status", "moderated_by", "moderated_at", "approved_at", "rejection_reason"]
         )
         record(locked, actor=by, action="approve", from_state=Status.PENDING, to_state=Status.APPROVED)
-        transaction.on_commit(lambda: notifications.send_decision(locked.pk, "approved"))
+        notifications.send_decision(locked.pk, "approved")
     return locked
 
 
@@ -85,7 +86,7 @@ def reject(testimonial: Testimonial, *, by, reason: str) -> Testimonial:
         locked.save(update_fields=["status", "moderated_by", "moderated_at", "rejection_reason"])
         record(locked, actor=by, action="reject", from_state=Status.PENDING, to_state=Status.REJECTED,
                reason=reason)  # fmt: skip
-        transaction.on_commit(lambda: notifications.send_decision(locked.pk, "rejected"))
+        notifications.send_decision(locked.pk, "rejected")
     return locked
 
 
@@ -148,7 +149,7 @@ def approve_revision(revision: TestimonialRevision, *, by, seen: str | None = No
         locked.moderated_by, locked.moderated_at = by, testimonial.moderated_at
         locked.save(update_fields=["status", "moderated_by", "moderated_at"])
         record(testimonial, actor=by, action="approve_revision", from_state="approved", to_state="approved")
-        transaction.on_commit(lambda: notifications.send_decision(testimonial.pk, "revision_approved"))
+        notifications.send_decision(testimonial.pk, "revision_approved")
     return testimonial
 
 
@@ -166,7 +167,7 @@ def reject_revision(revision: TestimonialRevision, *, by, reason: str) -> Testim
             locked.testimonial, actor=by, action="reject_revision", from_state="approved",
             to_state="approved", reason=reason,
         )  # fmt: skip
-        transaction.on_commit(lambda: notifications.send_decision(locked.testimonial_id, "revision_rejected"))
+        notifications.send_decision(locked.testimonial_id, "revision_rejected")
     return locked
 
 

@@ -1,4 +1,4 @@
-"""E-mail to a testimonial's author about a moderator's decision (sent after the decision commits)."""
+"""E-mail to a testimonial's author about a moderator's decision, queued in the decision's transaction."""
 
 from django.conf import settings
 from django.core.mail import send_mail

@@ -22,6 +22,13 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _mail_through_the_queue(settings):
+    """Django's test set-up swaps EMAIL_BACKEND for the local-memory outbox; put the site's queue back in
+    front of it, so that mail is a row delivered after the commit (into mailoutbox) as in production."""
+    settings.EMAIL_BACKEND = "ldnsite.mail.backends.QueueBackend"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits live in the cache: each test starts with none used."""
     from django.core.cache import cache

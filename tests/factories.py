@@ -45,10 +45,10 @@ def experience_form(**overrides) -> dict:
 
 
 def own_callbacks(callbacks: list) -> list:
-    """The after-commit callbacks a test registered, without the page cache's bump once the change commits."""
-    from ldnsite import pagecache
+    """The after-commit callbacks that hand queued e-mail to the worker (one per transaction with mail)."""
+    from ldnsite.mail import delivery
 
-    return [callback for callback in callbacks if callback is not pagecache.content_committed]
+    return [callback for callback in callbacks if callback is delivery.request_delivery]
 
 
 # The bibliographic facts of Cree 2010 (../shared/data/ldn-ms-studies.md), for citation and metadata tests.

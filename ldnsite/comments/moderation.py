@@ -1,7 +1,7 @@
 """Every change to a comment's state: submit, publish, hide, restore, remove, delete, plus reports.
 
 Each function runs in one transaction, locks the row, refuses moves the table below does not allow, writes
-one ModerationEvent, and sends e-mail only after the transaction commits.
+one ModerationEvent, and queues its e-mail in that transaction (ldnsite.mail delivers it after the commit).
 """
 
 import contextlib
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ldnsite.mail import delivery as mail
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.moderation.models import record
 
@@ -50,8 +51,11 @@ def needs_premoderation(author) -> bool:
     return not Comment.objects.filter(author=author, status=Status.PUBLISHED).exists()
 
 
-def submit(thread: Thread, *, author, body: str, parent: Comment | None = None, token=None) -> Comment:
-    """Create a comment (held for a new member, published otherwise); a reply below MAX_DEPTH moves up."""
+def submit(
+    thread: Thread, *, author, body: str, parent: Comment | None = None, token=None, follow: bool = False
+) -> Comment:
+    """Create a comment (held for a new member, published otherwise); a reply below MAX_DEPTH moves up.
+    With `follow`, the author follows the thread in the same transaction."""
     if parent is not None and parent.depth >= MAX_DEPTH:
         parent = parent.parent
     status = Status.HELD if needs_premoderation(author) else Status.PUBLISHED
@@ -67,13 +71,11 @@ def submit(thread: Thread, *, author, body: str, parent: Comment | None = None, 
             submission_token=token,
         )
         record(comment, actor=author, action="submit", from_state="", to_state=status)
+        if follow:
+            subscribe(thread, member=author)
         if status == Status.PUBLISHED:
-            _notify_after_commit(comment)
+            notifications.send_reply_notifications(comment.pk)
     return comment
-
-
-def _notify_after_commit(comment: Comment) -> None:
-    transaction.on_commit(lambda: notifications.send_reply_notifications(comment.pk))
 
 
 def _move(comment: Comment, action: str, *, by, reason: str = "", **changes) -> Comment:
@@ -89,8 +91,10 @@ def _move(comment: Comment, action: str, *, by, reason: str = "", **changes) -> 
         record(locked, actor=by, action=action, from_state=from_state, to_state=locked.status, reason=reason)
         if action in ("restore", "remove"):
             locked.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        if locked.status != Status.PUBLISHED:  # taken down: followers must not be mailed its text after all
+            mail.withdraw(locked)
         if action == "publish":
-            _notify_after_commit(locked)
+            notifications.send_reply_notifications(locked.pk)
     return locked
 
 

@@ -1,4 +1,7 @@
-"""Reply notifications: e-mail to members who follow a thread, with a signed one-click unsubscribe link."""
+"""Reply notifications: e-mail to members who follow a thread, with a signed one-click unsubscribe link.
+
+Called inside the transaction that publishes the comment: the mail rows commit with it (ldnsite.mail).
+"""
 
 import logging
 
@@ -7,6 +10,8 @@ from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from ldnsite.mail import delivery as mail
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "ldnsite.comments.unsubscribe"
@@ -24,7 +29,7 @@ def read_unsubscribe_token(token: str) -> dict | None:
 
 
 def send_reply_notifications(comment_id: int) -> int:
-    """Tell the thread's followers about a comment, if it is public now. Returns how many were sent."""
+    """Queue mail to the thread's followers about a comment, if it is public. Returns how many."""
     from .models import Comment
     from .threads import comment_url
 
@@ -58,10 +63,11 @@ def send_reply_notifications(comment_id: int) -> int:
                 headers={
                     "List-Unsubscribe": f"<{unsubscribe_url}>",
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    **mail.about(comment),
                 },
             )
         )
     if messages:
         get_connection().send_messages(messages)
-        logger.info("comment reply notifications sent", extra={"comment": comment.pk, "count": len(messages)})
+        logger.info("reply notifications queued", extra={"comment": comment.pk, "count": len(messages)})
     return len(messages)

@@ -121,13 +121,16 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
         return _form_page(request, subject=subject, form=form, parent=parent, status=429, limited=True)
     try:
         comment = moderation.submit(
-            thread, author=request.user, body=form.cleaned_data["body"], parent=parent, token=token
+            thread,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            parent=parent,
+            token=token,
+            follow=form.cleaned_data["subscribe"],
         )
     except IntegrityError:  # the same form sent twice at the same moment
         duplicate = get_object_or_404(Comment, submission_token=token, author=request.user)
         return redirect(comment_url(duplicate))
-    if form.cleaned_data["subscribe"]:
-        moderation.subscribe(thread, member=request.user)
     if comment.status == Comment.Status.HELD:
         messages.info(
             request,

@@ -232,8 +232,11 @@ def test_honeypot_is_hidden_from_people_screen_readers_and_keyboards_without_inl
 
 
 @pytest.mark.django_db
-def test_filling_the_honeypot_creates_no_account_but_looks_like_success(client, mailoutbox):
-    response = client.post(SIGNUP, signup_data(homepage="https://cheap-pills.example"))
+def test_filling_the_honeypot_creates_no_account_but_looks_like_success(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SIGNUP, signup_data(homepage="https://cheap-pills.example"))
 
     assert response.status_code == 302 and response.url == "/accounts/confirm-email/"
     assert not User.objects.exists()
@@ -242,8 +245,11 @@ def test_filling_the_honeypot_creates_no_account_but_looks_like_success(client, 
 
 
 @pytest.mark.django_db
-def test_leaving_the_honeypot_empty_creates_the_account(client, mailoutbox):
-    response = client.post(SIGNUP, signup_data(homepage=""))
+def test_leaving_the_honeypot_empty_creates_the_account(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SIGNUP, signup_data(homepage=""))
 
     assert response.status_code == 302 and response.url == "/accounts/confirm-email/"
     assert User.objects.get().display_name == "River"
@@ -254,10 +260,13 @@ def test_leaving_the_honeypot_empty_creates_the_account(client, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_password_reset_link_lets_a_member_choose_a_new_password_and_log_in(client, make_user, mailoutbox):
+def test_password_reset_link_lets_a_member_choose_a_new_password_and_log_in(
+    client, make_user, mailoutbox, django_capture_on_commit_callbacks
+):
     make_user(email="forgetful@example.org")
 
-    response = client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
     assert response.status_code == 302 and response.url == "/accounts/password/reset/done/"
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["forgetful@example.org"]
 
@@ -280,9 +289,10 @@ def test_password_reset_link_lets_a_member_choose_a_new_password_and_log_in(clie
 
 @pytest.mark.django_db
 def test_password_reset_looks_the_same_for_unknown_addresses_and_sends_no_reset_link(
-    client, make_user, mailoutbox
+    client, make_user, mailoutbox, django_capture_on_commit_callbacks
 ):
-    response = client.post("/accounts/password/reset/", {"email": "stranger@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "stranger@example.org"})
 
     assert response.status_code == 302 and response.url == "/accounts/password/reset/done/"
     assert "/accounts/password/reset/key/" not in "".join(mail.body for mail in mailoutbox)
@@ -292,11 +302,14 @@ def test_password_reset_looks_the_same_for_unknown_addresses_and_sends_no_reset_
 
 
 @pytest.mark.django_db
-def test_changing_the_email_address_asks_for_the_password_first(client, member, mailoutbox):
+def test_changing_the_email_address_asks_for_the_password_first(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(member)
     assert client.get(EMAIL).status_code == 200
 
-    response = client.post(EMAIL, {"email": "max.new@example.org", "action_add": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(EMAIL, {"email": "max.new@example.org", "action_add": ""})
 
     assert response.status_code == 302
     assert response.url.startswith("/accounts/reauthenticate/")
@@ -308,11 +321,14 @@ def test_changing_the_email_address_asks_for_the_password_first(client, member, 
 
 
 @pytest.mark.django_db
-def test_wrong_password_when_reauthenticating_changes_nothing(client, member, mailoutbox):
+def test_wrong_password_when_reauthenticating_changes_nothing(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(member)
     reauthenticate_url = client.post(EMAIL, {"email": "max.new@example.org", "action_add": ""}).url
 
-    response = client.post(reauthenticate_url, {"password": "not-my-password"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reauthenticate_url, {"password": "not-my-password"})
 
     assert response.status_code == 200
     assert tag_by_id(response.content.decode(), "id_password")[1]["aria-invalid"] == "true"
@@ -322,13 +338,14 @@ def test_wrong_password_when_reauthenticating_changes_nothing(client, member, ma
 
 @pytest.mark.django_db
 def test_after_reauthenticating_the_new_address_is_verified_before_it_replaces_the_old(
-    client, member, mailoutbox
+    client, member, mailoutbox, django_capture_on_commit_callbacks
 ):
     old_email = member.email
     client.force_login(member)
     reauthenticate_url = client.post(EMAIL, {"email": "max.new@example.org", "action_add": ""}).url
 
-    response = client.post(reauthenticate_url, {"password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reauthenticate_url, {"password": PASSWORD})
 
     # allauth replays the suspended request: the new address is added, unverified, and gets a link.
     assert response.status_code == 302 and response.url == EMAIL
@@ -406,8 +423,11 @@ def test_members_address_is_never_shown_on_public_pages(client, make_user, make_
 
 
 @pytest.mark.django_db
-def test_pages_after_logging_in_and_confirming_do_not_show_the_address(client, mailoutbox):
-    client.post(SIGNUP, signup_data(email="river.private@example.org"), follow=True)
+def test_pages_after_logging_in_and_confirming_do_not_show_the_address(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(SIGNUP, signup_data(email="river.private@example.org"), follow=True)
 
     # Following the confirmation link logs the new member in and lands on the home page, with a message.
     response = client.post(link_in(mailoutbox[0], "/accounts/confirm-email/"), follow=True)

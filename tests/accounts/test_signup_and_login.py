@@ -20,8 +20,9 @@ def signup_data(**overrides) -> dict:
 
 
 @pytest.mark.django_db
-def test_signup_needs_a_display_name_and_verification(client, mailoutbox):
-    response = client.post("/accounts/signup/", signup_data())
+def test_signup_needs_a_display_name_and_verification(client, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/signup/", signup_data())
 
     assert response.status_code == 302
     user = User.objects.get(email="newcomer@example.org")
@@ -33,8 +34,11 @@ def test_signup_needs_a_display_name_and_verification(client, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_confirmation_link_does_not_confirm_on_get_only_on_post(client, mailoutbox):
-    client.post("/accounts/signup/", signup_data())
+def test_confirmation_link_does_not_confirm_on_get_only_on_post(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", signup_data())
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", mailoutbox[0].body).group(1)
 
     client.get(link)

@@ -78,13 +78,17 @@ def test_failed_login_logs_only_the_failure_and_the_ip(caplog, make_user):
 
 
 @pytest.mark.django_db
-def test_signup_and_email_confirmation_are_logged_without_address_or_key(caplog, mailoutbox):
+def test_signup_and_email_confirmation_are_logged_without_address_or_key(
+    caplog, mailoutbox, django_capture_on_commit_callbacks
+):
     email = "newcomer.audit@example.org"
     client = Client()
-    client.post(
-        "/accounts/signup/",
-        {"email": email, "display_name": "Audit River", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {"email": email, "display_name": "Audit River", "password1": NEW_PASSWORD,
+             "password2": NEW_PASSWORD},
+        )  # fmt: skip
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/([^/\s]+)/)", mailoutbox[0].body)
     key = link.group(2)
     client.post(link.group(1))

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from post_office.models import STATUS, Email
 
 from ldnsite.comments.models import Comment, Report, Thread
 from ldnsite.moderation.exceptions import InvalidTransition
@@ -69,6 +70,7 @@ def make_revision(make_testimonial, moderator):
     def make(**content):
         testimonial = make_testimonial(title="The published title", narrative="PUBLISHED-TEXT-MARKER")
         moderation.approve(testimonial, by=moderator)
+        Email.objects.update(status=STATUS.sent)  # the approval went out long ago
         return moderation.edit(testimonial, by=testimonial.author, content=story(**content))
 
     return make

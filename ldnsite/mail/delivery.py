@@ -1,0 +1,129 @@
+"""Outgoing e-mail: rows queued in the transaction that causes them, delivered by the worker afterwards.
+
+settings.EMAIL_BACKEND is django-post-office's, so every ``send_mail()`` (ours, allauth's, Django's error
+reports) writes an ``Email`` row instead of talking to a mail server. When the transaction commits, the
+worker is asked to deliver the queue; if the broker cannot take that request, nothing is lost: the sweeper
+on the clock delivers whatever has waited. A failed delivery is tried again later, each wait twice the one
+before (settings.MAIL_RETRY_*), and after the last try the row is marked failed for staff to see in the admin.
+"""
+
+import logging
+from datetime import timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from post_office import mail as post_office
+from post_office.models import STATUS, Email
+
+from ldnsite import rediscache
+
+logger = logging.getLogger(__name__)
+
+# One delivery at a time across every worker host: two would send the same queued row twice.
+LOCK_KEY = "mail:delivering"
+LOCK_SECONDS = 5 * 60
+# The web process hands work to the broker with these limits: a broker that is down or frozen costs a
+# request at most about a second, and the sweeper delivers what it could not hand over.
+PUBLISH_TIMEOUT_SECONDS = 0.5
+ABOUT_HEADER = "X-Ldnsite-About"
+
+
+def deliver_after_commit(sender=None, **kwargs) -> None:
+    """post_office's email_queued signal: ask for delivery once the rows are committed (robustly: a broker
+    failure must not turn the committed change into an error page). One request per transaction."""
+    connection = transaction.get_connection()
+    savepoints = set(connection.savepoint_ids)
+    if connection.in_atomic_block and any(
+        callback is request_delivery and registered_in <= savepoints
+        for registered_in, callback, _robust in connection.run_on_commit
+    ):
+        return  # already asked for in this transaction, and rolled back only with this mail
+    transaction.on_commit(request_delivery, robust=True)
+
+
+def request_delivery() -> bool:
+    """Ask the worker to deliver the queue now. False (and logged) when the broker cannot take the request."""
+    from .tasks import deliver_queued_mail
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker: deliver in this process
+        deliver_queued_mail.apply()
+        return True
+    if rediscache.is_unavailable():
+        logger.warning("mail queued; Redis is unavailable, the sweeper will deliver it")
+        return False
+    try:
+        with current_app.connection_for_write(
+            connect_timeout=PUBLISH_TIMEOUT_SECONDS,
+            transport_options={
+                "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
+                "socket_timeout": PUBLISH_TIMEOUT_SECONDS,
+            },
+        ) as connection:
+            deliver_queued_mail.apply_async(connection=connection, retry=False)
+    except Exception as error:  # any broker failure: the mail is safe in the database
+        logger.warning("mail queued; the broker did not take the delivery request (%s)", type(error).__name__)
+        return False
+    return True
+
+
+def about(obj) -> dict[str, str]:
+    """A header naming what a mail is about, so that it can be withdrawn while it waits (see `withdraw`)."""
+    return {ABOUT_HEADER: f"{obj._meta.label_lower}:{obj.pk}"}
+
+
+def withdraw(obj) -> int:
+    """Delete the mail about `obj` that is still waiting (a reply taken down before its notification went
+    out must not reach anyone's inbox). Returns how many were withdrawn."""
+    waiting = Email.objects.filter(
+        status__in=[STATUS.queued, STATUS.requeued], **{f"headers__{ABOUT_HEADER}": about(obj)[ABOUT_HEADER]}
+    )
+    return waiting.delete()[0]
+
+
+def retry_wait(retries: int) -> timedelta:
+    """How long a mail waits after its `retries`-th failed delivery."""
+    first, longest = settings.MAIL_RETRY_FIRST_SECONDS, settings.MAIL_RETRY_MAX_SECONDS
+    return timedelta(seconds=min(first * 2 ** max(retries - 1, 0), longest))
+
+
+def _space_out_retries(since) -> None:
+    """post_office waits the same time before every retry; give each failure its growing wait instead."""
+    failed_now = list(
+        Email.objects.filter(status=STATUS.requeued, last_updated__gte=since).only(
+            "pk", "number_of_retries", "last_updated", "scheduled_time"
+        )
+    )
+    for email in failed_now:
+        email.scheduled_time = email.last_updated + retry_wait(email.number_of_retries or 1)
+    Email.objects.bulk_update(failed_now, ["scheduled_time"])
+
+
+def deliver() -> int:
+    """Deliver every queued mail that is due, batch by batch. Returns how many were sent, or -1 when another
+    delivery holds the lock."""
+    if not cache.add(LOCK_KEY, True, LOCK_SECONDS):
+        return -1
+    sent_in_all = 0
+    try:
+        while True:
+            started = timezone.now()
+            sent, failed, requeued = post_office.send_queued()
+            sent_in_all += sent
+            if failed or requeued:
+                _space_out_retries(since=started)
+                logger.warning("mail delivery: %s sent, %s will be retried, %s failed for good",
+                               sent, requeued, failed)  # fmt: skip
+            if not sent or not post_office.get_queued().exists():
+                break
+            cache.touch(LOCK_KEY, LOCK_SECONDS)
+    finally:
+        cache.delete(LOCK_KEY)
+    return sent_in_all
+
+
+def is_due() -> bool:
+    """Is any queued mail due for delivery (new, or a retry whose wait is over)?"""
+    return post_office.get_queued().exists()
