@@ -8,7 +8,7 @@ PORT ?= 8000
 # make bench: sqlite, or postgres (with Redis; BENCH_DATABASE_URL and BENCH_REDIS_URL override the defaults)
 BENCH_DB ?= sqlite
 
-.PHONY: run test test-browser lint check setup clean bench
+.PHONY: run worker test test-browser lint check setup clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Without REDIS_URL, background tasks (e-mail delivery) run in the server's own process: e-mail is printed.
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 DJANGO_SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The Celery worker with its clock (beat), with the site's environment (REDIS_URL, DATABASE_URL, e-mail...).
+worker: $(STAMP)
+	$(BIN)/celery -A ldnsite worker --beat --loglevel INFO
 
 # The unit suite, then the browser tests in a pytest run of their own (Playwright needs
 # DJANGO_ALLOW_ASYNC_UNSAFE). BROWSER=0 leaves the browser run out, e.g. for a subset with PYTEST_ARGS.

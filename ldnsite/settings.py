@@ -172,9 +172,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_IMPORTS = ("ldnsite.health",)
 CELERY_TIMEZONE = "UTC"
-# The clock (celery beat, in the worker started with --beat). The README lists these jobs.
+# The clock (celery beat, in the worker started with --beat). The README lists these jobs. The sweep delivers
+# retries that are due and mail whose hand-off to the worker was lost (the broker was down at the commit).
+MAIL_SWEEP_SECONDS = float(os.environ.get("DJANGO_MAIL_SWEEP_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
-    "deliver-queued-mail": {"task": "ldnsite.mail.tasks.sweep_queued_mail", "schedule": 60.0},
+    "deliver-queued-mail": {"task": "ldnsite.mail.tasks.sweep_queued_mail", "schedule": MAIL_SWEEP_SECONDS},
     "worker-heartbeat": {"task": "ldnsite.health.heartbeat", "schedule": 15.0},
     "clear-expired-sessions": {"task": "ldnsite.accounts.tasks.clear_expired_sessions", "schedule": 3600.0},
     "delete-old-sent-mail": {"task": "ldnsite.mail.tasks.delete_old_mail", "schedule": 24 * 3600.0},

@@ -127,7 +127,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="ldnsite.settings",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         DJANGO_ALLOWED_HOSTS="ldn.example.org",
-        **extra,
+        **{"DJANGO_SITE_URL": "https://ldn.example.org", **extra},
     )
     return env
 
@@ -169,6 +169,13 @@ def test_check_deploy_passes_without_warnings_in_production():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_a_production_without_its_public_address():
+    result = _run(["manage.py", "check", "--deploy"], DJANGO_SITE_URL="")
+
+    assert result.returncode != 0
+    assert "ldnsite.E001" in result.stderr and "DJANGO_SITE_URL is not set" in result.stderr
 
 
 def test_production_settings_are_https_only():

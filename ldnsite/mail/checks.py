@@ -1,0 +1,26 @@
+"""Deploy checks (`manage.py check --deploy`) for what mail built outside a request needs."""
+
+from django.conf import settings
+from django.core.checks import Error, Warning
+
+
+def check_site_url(app_configs=None, **kwargs) -> list:
+    """The worker builds links in e-mail with no request to take a host from: it needs DJANGO_SITE_URL."""
+    if not settings.SITE_URL:
+        return [
+            Error(
+                "DJANGO_SITE_URL is not set.",
+                hint="Set it to the site's public address, such as https://ldn.example.org: links in e-mail, "
+                "feeds and the sitemap are built from it.",
+                id="ldnsite.E001",
+            )
+        ]
+    if not settings.SITE_URL.startswith("https://"):
+        return [
+            Warning(
+                f"DJANGO_SITE_URL ({settings.SITE_URL}) is not an https:// address.",
+                hint="Links in e-mail would send members to the site over plain http.",
+                id="ldnsite.W002",
+            )
+        ]
+    return []
