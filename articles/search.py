@@ -134,6 +134,11 @@ def clean_query(raw: str) -> Query:
     return Query(text, was_shortened, terms=terms[:MAX_TERMS], excluded=excluded[:MAX_TERMS])
 
 
+def is_clean(text: str) -> bool:
+    """Whether `text` is a query as clean_query leaves it (the page cache keeps only that spelling)."""
+    return clean_query(text).text == text
+
+
 def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 

@@ -55,13 +55,13 @@ class ArticleListView(ListView):
 
 
 class SectionDetailView(DetailView):
-    """A detail page whose subject (everything but its discussion) is rendered once per content generation.
+    """A detail page whose subject (everything but its discussion) is rendered once until it changes.
 
     That section is the same for every reader who is not an editor (editors see drafts, marked as such), so
-    it is kept as HTML with `pagecache.remember`, like the comment list: a reader's page then costs neither
-    the section's related-object queries nor its rendering. `section_templates` names the parts ("head" for
-    the link-preview tags, "body" for the page itself); they get only the subject and the site's name,
-    never the request, so nothing of the reader can end up in them.
+    it is kept as HTML with `pagecache.remember`, like the comment list, until the subject's page is
+    refreshed: a reader's page then costs neither the section's related-object queries nor its rendering.
+    `section_templates` names the parts ("head" for the link-preview tags, "body" for the page itself); they
+    get only the subject and the site's name, never the request, so nothing of the reader can end up in them.
     """
 
     section_templates: dict[str, str] = {}
@@ -82,7 +82,8 @@ class SectionDetailView(DetailView):
             return {part: render_to_string(name, context) for part, name in self.section_templates.items()}
 
         editor = getattr(self.request.user, "is_editor", False)
-        return pagecache.remember(None if editor else ("section", subject._meta.label, subject.pk), render)
+        parts = None if editor else ("section", subject._meta.label, subject.pk)
+        return pagecache.remember(parts, render, page=subject.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         return {

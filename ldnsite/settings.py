@@ -152,8 +152,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PAGE_CACHE_SECONDS = int(
     os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL or DEBUG or TESTING else "0")
 )
-# After a change, pages are rendered but not stored for this long: the change may not be committed yet.
-PAGE_CACHE_SETTLE_SECONDS = 5
 
 # --- Background work (Celery) -----------------------------------------------------------------------------
 # The worker delivers e-mail and runs the clock's jobs (celery -A ldnsite worker --beat; make worker).
@@ -403,4 +401,3 @@ if TESTING:
     # Mail is queued and delivered after the commit as in production, into the outbox of pytest-django's
     # mailoutbox (tests see it with django_capture_on_commit_callbacks(execute=True)).
     POST_OFFICE["BACKENDS"] = {"default": "django.core.mail.backends.locmem.EmailBackend"}
-    PAGE_CACHE_SETTLE_SECONDS = 0  # no writer in another process: pages may be stored at once

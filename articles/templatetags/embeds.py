@@ -22,5 +22,7 @@ def article_embed_code(article: Article) -> EmbedCode | None:
     if not studies:
         return None
     # Drawing the picture to learn its height costs more than the rest of the page: keep the result until
-    # the content changes (the page cache's generation), unless a change is still settling.
-    return pagecache.remember(("embed-code", article.pk), lambda: embed_code(article, studies))
+    # the article's page changes (a change to the article or to a study it discusses refreshes it).
+    return pagecache.remember(
+        ("embed-code", article.pk), lambda: embed_code(article, studies), page=article.get_absolute_url()
+    )

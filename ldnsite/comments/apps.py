@@ -1,13 +1,31 @@
 from django.apps import AppConfig
 
 
+def subject_page(comment) -> list[str]:
+    """The page a comment shows on: its subject's (any page of its comments)."""
+    from .models import Comment, Thread
+
+    if Comment.thread.is_cached(comment):
+        thread = comment.thread
+    else:
+        thread = Thread.objects.select_related("article", "study", "testimonial").get(pk=comment.thread_id)
+    return [thread.subject.get_absolute_url()]
+
+
+def is_shown(comment) -> bool:
+    """Everything but a held comment is, or was, on its subject's page (if only as a placeholder above
+    replies): a comment is held only when it is written, and leaves that state only for a shown one."""
+    return comment.status != comment.Status.HELD
+
+
 class CommentsConfig(AppConfig):
     name = "ldnsite.comments"
     label = "comments"
     verbose_name = "Comment threads"
 
     def ready(self):
-        # Comments are the most frequent change to public pages; the page cache watches every content model.
         from ldnsite import pagecache
 
-        pagecache.connect_signals()
+        from .models import Comment
+
+        pagecache.register(Comment, pages=subject_page, when=is_shown)

@@ -1,11 +1,9 @@
 """Reading a thread: one page of root comments and everything under them, in a fixed number of queries."""
 
 import functools
-import re
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
@@ -18,8 +16,6 @@ from .managers import is_moderator
 from .models import Comment, Subscription, new_submission_token
 
 ROOTS_PER_PAGE = 20
-# A page of comments worth keeping in the cache: a plain number, not an address someone made up.
-PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
 @dataclass
@@ -130,6 +126,8 @@ def thread_context(request, subject) -> dict:
     if thread is not None:
         listing = _comment_listing(request, thread, context, reader)
         context.update(comment_list_html=listing["html"], comment_count=listing["count"])
+    elif request.GET.get("comments", "1") != "1":
+        pagecache.do_not_store(request)  # no comments yet: no other page of them to keep
     return context
 
 
@@ -138,20 +136,22 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
 
     The rendered page differs only by kind of reader (anonymous, member, member who may reply) unless the
     reader moderates or wrote in this thread (edit and delete links, their own held comments). So for the
-    others it is kept under the page cache's content generation, which any change to a comment makes stale:
-    a hit costs no comment query at all.
+    others it is kept by the page cache as a fragment of the subject's page, which a change to a comment
+    shown there refreshes: a hit costs no comment query at all.
     """
     user = request.user
     requested = request.GET.get("comments")
-    key = None
+    number = int(requested) if requested is not None and pagecache.page_number(requested) else None
+    kept = None
     shared = not (context["is_moderator"] or reader.wrote_here)
-    if shared and (requested is None or PAGE_NUMBER.fullmatch(requested)):
+    if shared and (requested is None or number is not None):
         if user.is_authenticated:
             kind = "member-can-reply" if reader.can_comment else "member"
         else:
             kind = "anonymous"
-        key = pagecache.content_key("comments", thread.pk, int(requested or 1), kind)
-    listing = cache.get(key) if key else None
+        page_path = context["comment_subject"].get_absolute_url()
+        kept = pagecache.fragment("comments", thread.pk, number or 1, kind, page=page_path)
+    listing = kept.get() if kept is not None else None
     if listing is not None:
         return listing
 
@@ -164,9 +164,11 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
             request,
         )
     listing = {"html": html, "count": page.paginator.count}
-    # Only the page asked for is kept (not whatever an out-of-range number fell back to).
-    if key and page.number == int(requested or 1):
-        cache.set(key, listing, pagecache.cache_seconds())
+    if number is not None and page.number != number:
+        # An out-of-range number fell back to another page: keep neither the list nor the page under it.
+        pagecache.do_not_store(request)
+    elif kept is not None:
+        kept.set(listing)
     return listing
 
 

@@ -158,14 +158,17 @@ def test_home_shows_evidence_snapshot_and_separate_member_experiences(client, ma
 
 
 @pytest.mark.django_db
-def test_publish_and_unpublish_go_through_transitions_and_log(client, make_article, editor):
+def test_publish_and_unpublish_go_through_transitions_and_log(
+    client, make_article, editor, django_capture_on_commit_callbacks
+):
     article = make_article(published=False, title=DRAFT_MARKER)
 
     publish(article, by=editor)
     assert client.get(article.get_absolute_url()).status_code == 200
     first_published_at = article.published_at
 
-    unpublish(article, by=editor, reason="Needs the 2017 study")
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the cached page is refreshed
+        unpublish(article, by=editor, reason="Needs the 2017 study")
     assert client.get(article.get_absolute_url()).status_code == 404
 
     publish(article, by=editor)

@@ -36,18 +36,36 @@ def page_as(user, article) -> str:
     return response.content.decode()
 
 
-def test_members_share_the_rendered_list_until_a_comment_changes(discussion, make_user):
+def test_members_share_the_rendered_list_until_a_comment_changes(
+    discussion, make_user, django_capture_on_commit_callbacks
+):
     article, ada, comment = discussion
-    ben, cleo = make_user(), make_user()  # before the first view: a new member is a change too
+    ben = make_user()
     assert "Ada's first words." in page_as(ben, article)
 
-    # A change that sends no signal is invisible while the rendered list is reused ...
+    # A change that sends no signal is invisible while the rendered list is reused, and a new member is
+    # no change at all ...
     Comment.objects.filter(pk=comment.pk).update(body="Changed behind the cache's back.")
-    assert "Ada's first words." in page_as(cleo, article)
+    assert "Ada's first words." in page_as(make_user(), article)
 
-    # ... and a real edit, through its transition, shows at once.
-    moderation.edit(Comment.objects.get(pk=comment.pk), by=ada, body="Ada, edited.")
-    assert "Ada, edited." in page_as(cleo, article)
+    # ... and a real edit, through its transition, shows as soon as it commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.edit(Comment.objects.get(pk=comment.pk), by=ada, body="Ada, edited.")
+    assert "Ada, edited." in page_as(make_user(), article)
+
+
+def test_a_comment_elsewhere_leaves_the_kept_list_alone(
+    discussion, make_article, make_user, django_capture_on_commit_callbacks
+):
+    article, ada, comment = discussion
+    elsewhere = Thread.objects.create(article=make_article(title="Another article"))
+    page_as(make_user(), article)
+
+    Comment.objects.filter(pk=comment.pk).update(body="Changed behind the cache's back.")
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.submit(elsewhere, author=ada, body="Words on another article.")
+
+    assert "Ada's first words." in page_as(make_user(), article)  # still the kept list
 
 
 def test_the_author_gets_their_own_links_after_others_filled_the_cache(discussion, make_user):

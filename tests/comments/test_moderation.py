@@ -152,17 +152,21 @@ def test_member_is_told_their_first_comment_waits_for_a_moderator(client, articl
     assert "waits for a moderator" in response.content.decode()
 
 
-def test_published_first_comment_is_public_and_the_next_one_skips_the_queue(article, make_user, moderator):
+def test_published_first_comment_is_public_and_the_next_one_skips_the_queue(
+    article, make_user, moderator, django_capture_on_commit_callbacks
+):
     author = make_user(display_name="New Nora")
     first = post_comment(author, article, "First comment FIRST-a41")
 
-    moderation.publish(first, by=moderator)
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the page is refreshed
+        moderation.publish(first, by=moderator)
 
     first.refresh_from_db()
     assert first.status == Comment.Status.PUBLISHED
     assert "FIRST-a41" in page(article.get_absolute_url())
     assert "FIRST-a41" in page(profile_url(author))
-    second = post_comment(author, article, "Second comment SECOND-b52")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = post_comment(author, article, "Second comment SECOND-b52")
     assert second.status == Comment.Status.PUBLISHED
     assert "SECOND-b52" in page(article.get_absolute_url())
     assert WAITING_NOTE not in page(article.get_absolute_url(), author)
@@ -259,7 +263,9 @@ def test_anonymous_reader_must_log_in_to_report(client, published):
     assert not Report.objects.exists()
 
 
-def test_three_reports_hide_a_comment_until_a_moderator_decides(article, published, make_user, moderator):
+def test_three_reports_hide_a_comment_until_a_moderator_decides(
+    article, published, make_user, moderator, django_capture_on_commit_callbacks
+):
     reporters = [make_user(display_name=f"Reporter {n}") for n in range(3)]
     bystander = make_user(display_name="Bystander Bea")
     for reporter in reporters[:2]:
@@ -268,7 +274,8 @@ def test_three_reports_hide_a_comment_until_a_moderator_decides(article, publish
     assert published.status == Comment.Status.PUBLISHED
     assert "REPORTED-e85" in page(article.get_absolute_url())
 
-    report_as(reporters[2], published)
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the page is refreshed
+        report_as(reporters[2], published)
 
     published.refresh_from_db()
     assert published.status == Comment.Status.HIDDEN

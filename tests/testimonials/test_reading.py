@@ -153,7 +153,12 @@ def test_list_is_paginated_by_twenty_and_keeps_the_filter(client, make_testimoni
 @pytest.mark.django_db
 @pytest.mark.parametrize("logged_in", [False, True])
 def test_list_uses_the_same_number_of_queries_for_one_or_many(
-    client, make_testimonial, make_user, django_assert_max_num_queries, logged_in
+    client,
+    make_testimonial,
+    make_user,
+    django_assert_max_num_queries,
+    logged_in,
+    django_capture_on_commit_callbacks,
 ):
     if logged_in:
         client.force_login(make_user())
@@ -161,8 +166,9 @@ def test_list_uses_the_same_number_of_queries_for_one_or_many(
     with django_assert_max_num_queries(6 if logged_in else 2):
         assert client.get(LIST).status_code == 200
 
-    for n in range(24):
-        make_testimonial(title=f"More {n}", display_as="display_name", by=make_user())
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the cached list is refreshed
+        for n in range(24):
+            make_testimonial(title=f"More {n}", display_as="display_name", by=make_user())
     with django_assert_max_num_queries(6 if logged_in else 2):
         html = client.get(LIST).content.decode()
     assert html.count('class="card experience-card"') == 20
@@ -295,22 +301,26 @@ def test_moderator_sees_a_pending_experience_with_its_status(client, make_testim
 
 
 @pytest.mark.django_db
-def test_approval_makes_it_appear(client, make_testimonial, moderator):
+def test_approval_makes_it_appear(client, make_testimonial, moderator, django_capture_on_commit_callbacks):
     testimonial = make_testimonial(approved=False, title="Now you see me")
     assert "Now you see me" not in page(client, LIST)
 
-    moderation.approve(testimonial, by=moderator)
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the cached list is refreshed
+        moderation.approve(testimonial, by=moderator)
 
     assert "Now you see me" in page(client, LIST)
     assert "Now you see me" in page(client, testimonial.get_absolute_url())
 
 
 @pytest.mark.django_db
-def test_withdrawing_removes_it_from_every_page_at_once(client, make_testimonial, author):
+def test_withdrawing_removes_it_from_every_page_at_once(
+    client, make_testimonial, author, django_capture_on_commit_callbacks
+):
     testimonial = make_testimonial(title="Gone soon 2290", display_as="display_name")
     assert "Gone soon 2290" in page(client, LIST)
 
-    moderation.withdraw(testimonial, by=author)
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the cached pages are refreshed
+        moderation.withdraw(testimonial, by=author)
 
     assert "Gone soon 2290" not in page(client, LIST)
     assert "Gone soon 2290" not in page(client, f"/members/{author.pk}/")

@@ -423,7 +423,7 @@ def test_mine_shows_only_the_members_own(client, veteran, make_user, published):
 
 @pytest.mark.django_db
 def test_editing_a_published_experience_keeps_the_old_text_until_a_moderator_approves(
-    client, veteran, moderator, published
+    client, veteran, moderator, published, django_capture_on_commit_callbacks
 ):
     testimonial = published(veteran, narrative="Old words 4410.")
     client.force_login(veteran)
@@ -443,7 +443,8 @@ def test_editing_a_published_experience_keeps_the_old_text_until_a_moderator_app
     assert "Old words 4410." in public and "New words 5520." not in public
     assert "New words 5520." not in client.get("/testimonials/").content.decode()
 
-    moderation.approve_revision(testimonial.revisions.get(), by=moderator)
+    with django_capture_on_commit_callbacks(execute=True):  # committed: the cached page is refreshed
+        moderation.approve_revision(testimonial.revisions.get(), by=moderator)
 
     public = client.get(testimonial.get_absolute_url()).content.decode()
     assert "New words 5520." in public and "Old words 4410." not in public

@@ -113,7 +113,7 @@ class Command(BaseCommand):
                 hot, comment_count = self.comments(
                     options["comments"], options["hot_comments"], articles, studies, testimonials, members
                 )
-        pagecache.bump_generation()  # bulk_create sends no signals
+        pagecache.refresh(pagecache.EVERY_PAGE, reschedule=True)  # bulk_create sends no signals
 
         total = time.perf_counter() - started
         for label, seconds in self.timings:
