@@ -61,10 +61,13 @@ def discussion(make_article, make_user, settings):
     return make_article(slug="ldn-and-pain", title="LDN and pain"), make_user(display_name="Member Mae")
 
 
-def test_with_redis_down_readers_get_pages_and_a_member_stays_logged_in_and_can_comment(dead_redis, discussion):
+def test_with_redis_down_readers_get_pages_and_a_member_stays_logged_in_and_can_comment(
+    dead_redis, discussion
+):
     article, mae = discussion
     reader = Client()
-    for url in ["/", "/articles/", article.get_absolute_url(), "/studies/", "/testimonials/", "/search/?q=ldn"]:
+    pages = ["/", "/articles/", article.get_absolute_url(), "/studies/", "/testimonials/", "/search/?q=ldn"]
+    for url in pages:
         assert reader.get(url).status_code == 200, url
 
     member = Client()

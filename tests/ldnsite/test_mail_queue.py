@@ -180,7 +180,8 @@ def test_a_members_words_in_a_mail_are_never_run_as_a_template(
 ):
     moderator = make_user(groups=["Moderators"], is_staff=True)
     title = "{{ 7*7 }} {% debug %} {{ settings.SECRET_KEY }}"
-    testimonial = testimonial_moderation.submit(author=make_user(), content=story(title=title), is_carer=False)
+    author = make_user()
+    testimonial = testimonial_moderation.submit(author=author, content=story(title=title), is_carer=False)
 
     with django_capture_on_commit_callbacks(execute=True):
         testimonial_moderation.approve(testimonial, by=moderator)
