@@ -314,6 +314,9 @@ POST_OFFICE = {
     "RETRY_INTERVAL": timedelta(seconds=MAIL_RETRY_FIRST_SECONDS),  # ldnsite.mail grows the later waits
     "LOG_LEVEL": 1,  # a log row for each failure, none for each success
     "THREADS_PER_PROCESS": 1,
+    # A mail server that hangs costs EMAIL_TIMEOUT per mail: small batches keep one pass well inside the
+    # delivery lock (ldnsite.mail.delivery.LOCK_SECONDS).
+    "BATCH_SIZE": 20,
     "MESSAGE_ID_ENABLED": True,
 }
 
