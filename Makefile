@@ -55,5 +55,11 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run --db $(BENCH_DB) $(BENCH_ARGS)
 
+# Stops, freezes and breaks PostgreSQL, Redis and SMTP (servers of its own) under traffic; prints the figures
+# (docs/reliability.md) and fails if a target is missed. FAULTS_ARGS="--only postgres": see --help.
+.PHONY: faults
+faults: $(STAMP)
+	$(BIN)/python -m tests.bench.faults $(FAULTS_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 media

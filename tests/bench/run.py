@@ -156,11 +156,8 @@ def check_logged_in(path: str, cookie: str) -> None:
 
 def bench_member_cookie() -> str:
     """A verified member logged in by a session made in the database, as after a real login."""
-    from importlib import import_module
-
     from allauth.account.models import EmailAddress
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
     User = get_user_model()
@@ -170,10 +167,22 @@ def bench_member_cookie() -> str:
     EmailAddress.objects.get_or_create(
         user=member, email=BENCH_EMAIL, defaults={"verified": True, "primary": True}
     )
+    return login_cookie(member)
+
+
+def login_cookie(user, **session_values) -> str:
+    """The session cookie ("name=key") of a session made in the database for `user`, as after a real login,
+    holding `session_values` too."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
     session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(member.pk)
+    session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.update(session_values)
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
