@@ -70,9 +70,16 @@ def _char_width(char: str) -> float:
     return 0.7
 
 
+def _units(text: str, start: float = 0.0) -> float:
+    """The width of `text` in units of the font size, added to `start` (the width of what precedes it)."""
+    for char in text:
+        start += _char_width(char)
+    return start
+
+
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """An upper estimate of how wide `text` is drawn at `size` pixels."""
-    return sum(_char_width(c) for c in text) * size * (1.12 if bold else 1.0)
+    return _units(text) * size * (1.12 if bold else 1.0)
 
 
 def _ellipsize(line: str, limit: float, size: float, bold: bool) -> str:
@@ -96,13 +103,15 @@ def wrap(text: str, *, size: float, width: float, max_lines: int, bold: bool = F
     was_cut = len(text) > most
     text = text[:most]
     lines: list[str] = []
-    current = ""
+    current, current_units = "", 0.0
+    weight = 1.12 if bold else 1.0
     for word in text.split(" "):
         if len(lines) > max_lines:
             break
-        candidate = f"{current} {word}" if current else word
-        if text_width(candidate, size, bold=bold) <= width:
-            current = candidate
+        # The line's width grows word by word: measuring each longer candidate from its start was quadratic.
+        candidate_units = _units(f" {word}" if current else word, current_units)
+        if candidate_units * size * weight <= width:
+            current, current_units = (f"{current} {word}" if current else word), candidate_units
             continue
         if current:
             lines.append(current)
@@ -116,6 +125,7 @@ def wrap(text: str, *, size: float, width: float, max_lines: int, bold: bool = F
                 current, used = "", 0.0
             current += char
             used += step
+        current_units = _units(current)
     if current:
         lines.append(current)
     if len(lines) > max_lines or was_cut:

@@ -162,16 +162,34 @@ def _defuse_brackets(source: str) -> str:
     return "".join(chars)
 
 
+def _cache_key(source: str) -> str:
+    return "markdown:" + hashlib.sha256(source.encode()).hexdigest()
+
+
+def _sanitized_html(source: str) -> str:
+    try:
+        converted = _markdown().convert(_defuse_brackets(source))
+    except RecursionError:  # nesting deeper than python-markdown can parse ("- " * 2000): show it as text
+        converted = f"<p>{escape(source)}</p>"
+    return _cleaner.clean(converted.replace(_BRACKET_PLACEHOLDER, "["))
+
+
+def render_many(texts: list[str]) -> list[SafeString]:
+    """render() for many texts (a page of comments) with one cache round trip; only misses are converted."""
+    if not texts:
+        return []
+    sources = [(text or "")[:MAX_LENGTH].replace(_BRACKET_PLACEHOLDER, "") for text in texts]
+    keys = [_cache_key(source) for source in sources]
+    found = cache.get_many(keys)
+    missed = {}
+    for key, source in zip(keys, sources, strict=True):
+        if key not in found:
+            found[key] = missed[key] = _sanitized_html(source)
+    if missed:
+        cache.set_many(missed, CACHE_SECONDS)
+    return [mark_safe(found[key]) for key in keys]  # noqa: S308 - sanitized by nh3 in _sanitized_html
+
+
 def render(text: str) -> SafeString:
     """Markdown source -> sanitized HTML, safe to place in any page. Results are cached by content."""
-    source = (text or "")[:MAX_LENGTH].replace(_BRACKET_PLACEHOLDER, "")
-    key = "markdown:" + hashlib.sha256(source.encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        try:
-            converted = _markdown().convert(_defuse_brackets(source))
-        except RecursionError:  # nesting deeper than python-markdown can parse ("- " * 2000): show it as text
-            converted = f"<p>{escape(source)}</p>"
-        html = _cleaner.clean(converted.replace(_BRACKET_PLACEHOLDER, "["))
-        cache.set(key, html, CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - sanitized by nh3 in this function
+    return render_many([text])[0]

@@ -8,5 +8,6 @@ register = template.Library()
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
-    """{{ text|markdown }}: the one template path from Markdown to HTML."""
+    """{{ text|markdown }}: Markdown to HTML in a template (a page of comments, all its texts at once, uses
+    markdown.render_many through {% comment_items %})."""
     return render(text)

@@ -1,0 +1,263 @@
+"""The page of comments drawn fresh (the page cache off): its texts in one cache round trip, replies nested,
+every reader's links, and nothing a member wrote turned into markup."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import cache
+from django.utils import dateformat, timezone
+
+from ldnsite import markdown
+from ldnsite.comments import moderation
+from ldnsite.comments.models import Comment, Thread
+from tests.html_safety import find_dangers
+from tests.xss_payloads import XSS_PAYLOADS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_every_time(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.COMMENTS_HOLD_FIRST_COMMENT = False
+
+
+class CountingCache:
+    """The cache markdown.py uses, counting its round trips and the keys each one asked for."""
+
+    def __init__(self, real):
+        self.real = real
+        self.reads: list[list[str]] = []
+        self.writes = 0
+
+    def get(self, key, default=None):
+        self.reads.append([key])
+        return self.real.get(key, default)
+
+    def get_many(self, keys):
+        self.reads.append(list(keys))
+        return self.real.get_many(keys)
+
+    def set(self, key, value, timeout=None):
+        self.writes += 1
+        return self.real.set(key, value, timeout)
+
+    def set_many(self, data, timeout=None):
+        self.writes += 1
+        return self.real.set_many(data, timeout)
+
+
+@pytest.fixture
+def counting_cache(monkeypatch):
+    counting = CountingCache(markdown.cache)
+    monkeypatch.setattr(markdown, "cache", counting)
+    return counting
+
+
+@pytest.fixture
+def conversions(monkeypatch):
+    """Every text python-markdown converts (a cache miss), in order."""
+    converted: list[str] = []
+    convert = markdown._sanitized_html
+
+    def counting(source: str) -> str:
+        converted.append(source)
+        return convert(source)
+
+    monkeypatch.setattr(markdown, "_sanitized_html", counting)
+    return converted
+
+
+def discussion(thread, author, roots: int) -> list[Comment]:
+    """`roots` threads of three: a comment, a reply and a reply to that."""
+    comments = []
+    for i in range(roots):
+        root = moderation.submit(thread, author=author, body=f"Root **{i}**")
+        reply = moderation.submit(thread, author=author, body=f"Reply _{i}_", parent=root)
+        comments += [root, reply, moderation.submit(thread, author=author, body=f"Deep {i}", parent=reply)]
+    return comments
+
+
+def comment_list(html: str) -> str:
+    """The rendered list of comments, without the forms after it."""
+    start = html.index('<ol class="comment-list">')
+    end = min(html.index(marker, start) for marker in ("<form", "</section>") if marker in html[start:])
+    return html[start:end]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("roots", [2, 20])
+def test_the_page_reads_all_its_comment_texts_in_one_round_trip(
+    client, make_article, make_user, counting_cache, conversions, django_assert_max_num_queries, roots
+):
+    article = make_article()
+    comments = discussion(Thread.objects.create(article=article), make_user(), roots)
+    comment_keys = {markdown._cache_key(comment.body) for comment in comments}
+    cache.clear()
+    client.force_login(make_user())
+
+    with django_assert_max_num_queries(12):
+        first = client.get(article.get_absolute_url()).content.decode()
+
+    # A cold cache: every text converted once, and all of them stored in one write.
+    assert sorted(conversions) == sorted({*conversions})
+    assert {c.body for c in comments} <= set(conversions)
+    assert [keys for keys in counting_cache.reads if comment_keys & set(keys)] == [
+        [markdown._cache_key(c.body) for c in comments]
+    ]
+    counting_cache.reads.clear()
+    conversions.clear()
+    writes = counting_cache.writes
+
+    with django_assert_max_num_queries(12):
+        again = client.get(article.get_absolute_url()).content.decode()
+
+    # Warm: one read for all the comments, nothing converted or written.
+    assert len([keys for keys in counting_cache.reads if comment_keys & set(keys)]) == 1
+    assert conversions == [] and counting_cache.writes == writes
+    for html in (first, again):
+        assert html.count("<strong>") >= roots and html.count('class="comment depth-2"') == roots
+
+
+class _Nesting(HTMLParser):
+    """The comments' <li> ids as nested (id, [replies]) pairs."""
+
+    def __init__(self):
+        super().__init__()
+        self.tree: list = []
+        self.open: list = [self.tree]
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "li":
+            node = (dict(attrs).get("id"), [])
+            self.open[-1].append(node)
+            self.open.append(node[1])
+
+    def handle_endtag(self, tag):
+        if tag == "li":
+            self.open.pop()
+
+
+def nesting(html: str) -> list:
+    parser = _Nesting()
+    parser.feed(comment_list(html).split('<nav class="pagination"')[0])
+    return parser.tree
+
+
+@pytest.mark.django_db
+def test_replies_nest_under_their_parents_and_gone_comments_keep_their_place(client, make_article, make_user):
+    article = make_article()
+    thread = Thread.objects.create(article=article)
+    ada, ben = make_user(display_name="Ada"), make_user(display_name="Ben")
+    first = moderation.submit(thread, author=ada, body="First")
+    answer = moderation.submit(thread, author=ben, body="Answer", parent=first)
+    deep = moderation.submit(thread, author=ada, body="Deep", parent=answer)
+    second_answer = moderation.submit(thread, author=ben, body="Second answer", parent=first)
+    gone = moderation.submit(thread, author=ada, body="GONE-TEXT")
+    kept = moderation.submit(thread, author=ben, body="Kept reply", parent=gone)
+    lonely = moderation.submit(thread, author=ben, body="Lonely")
+    moderation.delete_by_author(Comment.objects.get(pk=gone.pk), by=ada)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    def li(comment, replies=()):
+        return (f"comment-{comment.pk}", list(replies))
+
+    assert nesting(html) == [
+        li(first, [li(answer, [li(deep)]), li(second_answer)]),
+        li(gone, [li(kept)]),
+        li(lonely),
+    ]
+    assert "GONE-TEXT" not in html
+    placeholder = (
+        '<p id="comment-{}-by" class="comment-placeholder">This comment was deleted by its author.</p>'
+    )
+    assert placeholder.format(gone.pk) in html
+    assert f'<li class="comment depth-2" id="comment-{deep.pk}">' in html
+
+
+@pytest.mark.django_db
+def test_each_reader_gets_their_own_links_and_notes(client, make_article, make_user, settings):
+    settings.TIME_ZONE = "America/New_York"
+    article = make_article(slug="links")
+    thread = Thread.objects.create(article=article)
+    ada, ben = make_user(display_name="Ada"), make_user(display_name="Ben")
+    moderator = make_user(display_name="Mo", groups=["Moderators"], is_staff=True)
+    published = moderation.submit(thread, author=ada, body="Published words")
+    held = moderation.submit(thread, author=ada, body="Held words")
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.HELD)
+    hidden = moderation.submit(thread, author=ada, body="Hidden words")
+    Comment.objects.filter(pk=hidden.pk).update(status=Comment.Status.HIDDEN)
+    orphan = moderation.submit(thread, author=ben, body="Orphan words")
+    Comment.objects.filter(pk=orphan.pk).update(author=None)
+    moderation.edit(Comment.objects.get(pk=published.pk), by=ada, body="Published words, edited")
+
+    def page(user) -> str:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return comment_list(client.get(article.get_absolute_url()).content.decode())
+
+    anonymous, own, other, moderating = page(None), page(ada), page(ben), page(moderator)
+
+    created = timezone.localtime(Comment.objects.get(pk=published.pk).created_at)
+    shown_at = dateformat.format(created, "j F Y, H:i")
+    time_tag = f'<time datetime="{dateformat.format(created, "c")}">{shown_at}</time>'
+    profile = f'<a href="/members/{ada.pk}/">Ada</a>'
+    for html in (anonymous, own, other, moderating):
+        assert time_tag in html and profile in html and '<span class="edited">(edited)</span>' in html
+        assert 'class="comment-author">A former member</span>' in html
+    assert "comment-actions" not in anonymous and "Held words" not in anonymous
+    reply = '/comments/article/links/reply/{}/">Reply<span class="visually-hidden"> to {}</span>'
+    assert reply.format(published.pk, "Ada") in other and reply.format(orphan.pk, "this comment") in other
+    assert (
+        f'href="/comments/{published.pk}/report/"' in other and f"/comments/{published.pk}/edit/" not in other
+    )
+    assert (
+        f'href="/comments/{held.pk}/edit/">Edit</a>' in own and f'href="/comments/{held.pk}/delete/"' in own
+    )
+    assert f'href="/comments/{hidden.pk}/edit/"' not in own and f'href="/comments/{hidden.pk}/delete/"' in own
+    assert "only you and moderators can see this" in own
+    assert "only its author and moderators can see this" in moderating
+    assert moderating.count("Hidden while moderators review reports") == 1
+
+
+@pytest.mark.django_db
+def test_markup_written_by_members_stays_text_for_every_reader(client, make_article, make_user):
+    article = make_article()
+    thread = Thread.objects.create(article=article)
+    name = '<img src=x onerror="alert(1)">'
+    writer = make_user(display_name=name)
+    payloads = [p.replace("\x00", "") for p in XSS_PAYLOADS[::7]]
+    root = moderation.submit(thread, author=writer, body="\n\n".join(payloads))
+    for payload in payloads[:20]:
+        moderation.submit(thread, author=writer, body=payload, parent=root)
+
+    pages = {}
+    for kind, reader in (("anonymous", None), ("member", make_user()), ("writer", writer)):
+        client.logout()
+        if reader is not None:
+            client.force_login(reader)
+        pages[kind] = comment_list(client.get(article.get_absolute_url()).content.decode())
+
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+    for html in pages.values():
+        assert find_dangers(html) == []
+        assert f"{escaped}</a>" in html and "<img src=x" not in html
+    assert f'<span class="visually-hidden"> to {escaped}</span>' in pages["member"]
+
+
+@pytest.mark.django_db
+def test_an_edit_shows_its_new_text_at_once(client, make_article, make_user):
+    article = make_article()
+    ada = make_user()
+    comment = moderation.submit(Thread.objects.create(article=article), author=ada, body="Frist words")
+    client.force_login(ada)
+    assert "Frist words" in client.get(article.get_absolute_url()).content.decode()  # its text now cached
+
+    assert client.post(f"/comments/{comment.pk}/edit/", {"body": "First *words*"}).status_code == 302
+
+    for reader in (ada, make_user(), None):
+        client.logout()
+        if reader is not None:
+            client.force_login(reader)
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert "First <em>words</em>" in html and "Frist" not in html and "(edited)" in html
