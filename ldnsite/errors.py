@@ -1,4 +1,5 @@
-"""Error pages that do not depend on the database: the branded 503 shown while PostgreSQL is unreachable."""
+"""Error pages that do not depend on the database: the branded 503 shown while PostgreSQL is unreachable, or
+while signing in is paused because its rate limits cannot be counted."""
 
 import logging
 import sys
@@ -26,10 +27,13 @@ def is_database_outage(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError | InterfaceError)
 
 
-def unavailable(request: HttpRequest | None = None) -> HttpResponse:
-    """503 with Retry-After. Rendered without the request: no session, no user, no query."""
+def unavailable(request: HttpRequest | None = None, *, reason: str = "database") -> HttpResponse:
+    """503 with Retry-After. Rendered without the request: no session, no user, no query.
+
+    reason: "database" (it cannot be reached) or "sign-in" (signing in, joining and password resets are
+    paused while their rate limits cannot be counted)."""
     try:
-        body = render_to_string("503.html", site(request))
+        body = render_to_string("503.html", {**site(request), "reason": reason})
     except Exception:  # the page for a broken site must not break
         logger.exception("the 503 template failed")
         body = PLAIN_UNAVAILABLE

@@ -185,3 +185,20 @@ def test_a_comment_the_database_could_not_save_comes_back_in_its_form(discussion
     page = response.content.decode()
     assert "Three months in, fewer bad days" in page  # the text is in the form, ready to send again
     assert "could not save your comment" in page
+
+
+def test_with_redis_down_signing_in_is_paused_with_a_clear_503_not_a_false_too_many_attempts(
+    dead_redis, make_user
+):
+    """allauth's limits cannot count without the cache: they stay closed, and the page says why."""
+    make_user(email="mae@example.org")
+
+    for url, data in [
+        ("/accounts/login/", {"login": "mae@example.org", "password": "correct-horse-9"}),
+        ("/accounts/password/reset/", {"email": "mae@example.org"}),
+    ]:
+        response = Client().post(url, data)
+        assert response.status_code == 503, url
+        assert response["Retry-After"] == "30"
+        page = response.content.decode()
+        assert "Signing in is paused for a minute" in page and "Too many attempts" not in page
