@@ -14,9 +14,10 @@ from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from post_office import mail as post_office
-from post_office.models import STATUS, Email
+from post_office.models import STATUS, Email, Log
 
 from ldnsite import rediscache
 
@@ -29,6 +30,12 @@ LOCK_SECONDS = 5 * 60
 # request at most about a second, and the sweeper delivers what it could not hand over.
 PUBLISH_TIMEOUT_SECONDS = 0.5
 ABOUT_HEADER = "X-Ldnsite-About"
+# Failures that say the mail server could not be reached or did not answer (not that it refused this mail):
+# once it delivers again, mail that failed this way goes out at once instead of sitting out its wait.
+UNREACHABLE_SERVER_ERRORS = (
+    "ConnectionRefusedError", "ConnectionResetError", "ConnectionAbortedError", "TimeoutError", "timeout",
+    "SMTPServerDisconnected", "SMTPConnectError", "gaierror", "OSError",
+)  # fmt: skip
 
 
 def deliver_after_commit(sender=None, **kwargs) -> None:
@@ -101,6 +108,19 @@ def _space_out_retries(since) -> None:
     Email.objects.bulk_update(failed_now, ["scheduled_time"])
 
 
+def _retry_now_what_waited_for_the_server() -> int:
+    """The server delivers again: mail whose last try failed because it was unreachable is due now."""
+    last_error = Log.objects.filter(email=OuterRef("pk")).order_by("-pk").values("exception_type")[:1]
+    waiting = (
+        Email.objects.filter(status=STATUS.requeued, scheduled_time__gt=timezone.now())
+        .annotate(last_error=Subquery(last_error))
+        .filter(last_error__in=UNREACHABLE_SERVER_ERRORS)
+    )
+    return Email.objects.filter(pk__in=list(waiting.values_list("pk", flat=True))).update(
+        scheduled_time=timezone.now()
+    )
+
+
 def deliver() -> int:
     """Deliver every queued mail that is due, batch by batch. Returns how many were sent, or -1 when another
     delivery holds the lock."""
@@ -116,6 +136,8 @@ def deliver() -> int:
                 _space_out_retries(since=started)
                 logger.warning("mail delivery: %s sent, %s will be retried, %s failed for good",
                                sent, requeued, failed)  # fmt: skip
+            if sent:  # the server delivers: what waited for it to come back goes in the next pass
+                _retry_now_what_waited_for_the_server()
             if not sent or not post_office.get_queued().exists():
                 break
             cache.touch(LOCK_KEY, LOCK_SECONDS)
