@@ -48,3 +48,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_database_outage(sys.exc_info()[1]):
         return unavailable(request)
     return defaults.server_error(request)
+
+
+class DatabaseOutageLogFilter(logging.Filter):
+    """On django.request: a request answered with the 503 page while the database is unreachable is logged
+    as one line, not a traceback (and is not mailed to ADMINS, whose mail could not be queued anyway)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if is_database_outage(error):
+            record.msg = "%s: database unavailable (%s)"
+            record.args = (getattr(record, "request", None) and record.request.path, error)
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

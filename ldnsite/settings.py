@@ -387,6 +387,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "filters": {"database_outage": {"()": "ldnsite.errors.DatabaseOutageLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Who did what, when: authentication and moderation events, by id only (no e-mail, text or tokens).
@@ -394,6 +395,7 @@ LOGGING = {
     # post_office logs every batch at INFO on a handler of its own: warnings (failed deliveries) are enough.
     "loggers": {
         "ldnsite.audit": {"level": "INFO"},
+        "django.request": {"filters": ["database_outage"]},
         "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Celery logs a line per task that succeeded (the heartbeat alone, four a minute).
         "celery.app.trace": {"level": "WARNING"},

@@ -136,7 +136,7 @@ def _database_gone(*args, **kwargs):
 
 
 def test_with_the_database_down_cached_pages_are_served_and_the_rest_is_a_branded_503(
-    discussion, monkeypatch
+    discussion, monkeypatch, caplog
 ):
     article, mae = discussion
     reader = Client()
@@ -155,6 +155,11 @@ def test_with_the_database_down_cached_pages_are_served_and_the_rest_is_a_brande
         page = response.content.decode()
         assert "briefly unavailable" in page and "Nothing you wrote is lost" in page
         assert "5432" not in page and "Traceback" not in page
+    # One line a request in the log, not a traceback each, and nothing for ADMINS' inbox.
+    logged = [record for record in caplog.records if record.name == "django.request"]
+    assert len(logged) == 2
+    assert all(r.levelname == "WARNING" and r.exc_info is None for r in logged)
+    assert "database unavailable" in logged[0].getMessage()
 
 
 def test_a_bug_in_a_query_is_still_a_500_not_an_outage(monkeypatch):
