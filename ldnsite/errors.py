@@ -33,7 +33,7 @@ def unavailable(request: HttpRequest | None = None, *, reason: str = "database")
     reason: "database" (it cannot be reached) or "sign-in" (signing in, joining and password resets are
     paused while their rate limits cannot be counted)."""
     try:
-        body = render_to_string("503.html", {**site(request), "reason": reason})
+        body = render_to_string("503.html", {**site(request), "reason": reason, "outage": True})
     except Exception:  # the page for a broken site must not break
         logger.exception("the 503 template failed")
         body = PLAIN_UNAVAILABLE

@@ -155,6 +155,7 @@ def test_with_the_database_down_cached_pages_are_served_and_the_rest_is_a_brande
         page = response.content.decode()
         assert "briefly unavailable" in page and "Nothing you wrote is lost" in page
         assert "5432" not in page and "Traceback" not in page
+        assert "Log in" not in page  # a member is not told they were logged out
     # One line a request in the log, not a traceback each, and nothing for ADMINS' inbox.
     logged = [record for record in caplog.records if record.name == "django.request"]
     assert len(logged) == 2
