@@ -87,7 +87,14 @@ def page_number(value: str) -> bool:
 
 
 def cache_seconds() -> int:
+    """How long whole pages are kept for anonymous readers (settings.PAGE_CACHE_SECONDS; 0: not at all)."""
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def fragment_seconds() -> int:
+    """How long fragments are kept (settings.FRAGMENT_CACHE_SECONDS; 0: not at all). A switch of its own:
+    fragments are what a logged-in reader's page, which is never kept whole, is built from."""
+    return int(getattr(settings, "FRAGMENT_CACHE_SECONDS", 0) or 0)
 
 
 # --- What the cached HTML was made from -------------------------------------------------------------------
@@ -306,7 +313,7 @@ def _first_version() -> int:
 
 
 def _refresh_now(paths: Iterable[str]) -> None:
-    if cache_seconds():
+    if cache_seconds() or fragment_seconds():
         _set_many({_tag_key(path): _fresh_version() for path in paths}, None)
 
 
@@ -371,16 +378,16 @@ class Fragment(_Kept):
     """A part of a page (rendered HTML, a computed value) kept until that page's content changes."""
 
     def set(self, value) -> None:
-        super().set(value, cache_seconds())
+        super().set(value, fragment_seconds())
 
 
 def fragment(*parts, page: str) -> Fragment | None:
-    """A Fragment named by `parts`, part of the page at the path `page` (None while the cache is off).
+    """A Fragment named by `parts`, part of the page at the path `page` (None while fragments are off).
 
     Call its get() before making the value (what get() reads decides whether the value may be kept), and
     set(value) after.
     """
-    if not cache_seconds():
+    if not fragment_seconds():
         return None
     return Fragment(":".join(["pagecache:fragment", content_version(), *map(str, parts)]), page)
 

@@ -153,6 +153,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PAGE_CACHE_SECONDS = int(
     os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL or DEBUG or TESTING else "0")
 )
+# Parts of pages shared between readers of the same kind (an article's body and studies, a page of comments),
+# which is what a logged-in reader's page is built from; on and off by the same rule as whole pages.
+FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("FRAGMENT_CACHE_SECONDS", "600" if REDIS_URL or DEBUG or TESTING else "0")
+)
 
 # --- Background work (Celery) -----------------------------------------------------------------------------
 # The worker delivers e-mail and runs the clock's jobs (celery -A ldnsite worker --beat; make worker).

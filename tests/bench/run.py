@@ -52,6 +52,9 @@ def parse_args() -> argparse.Namespace:
         "--reuse", action="store_true", help="Keep the database if seeded with these volumes."
     )
     parser.add_argument("--page-cache", type=int, default=600, help="PAGE_CACHE_SECONDS; 0 turns it off.")
+    parser.add_argument(
+        "--fragment-cache", type=int, default=600, help="FRAGMENT_CACHE_SECONDS; 0 turns fragments off."
+    )
     for name, default in [
         ("articles", 200),
         ("studies", 50),
@@ -77,6 +80,7 @@ def bench_environment(args, workdir: Path) -> dict[str, str]:
         # One address sends every request here: the per-address search limit would answer 429.
         DJANGO_SEARCH_PER_MINUTE="100000000",
         PAGE_CACHE_SECONDS=str(args.page_cache),
+        FRAGMENT_CACHE_SECONDS=str(args.fragment_cache),
         BENCH_STATIC_ROOT=str(workdir / "static"),
     )
     if args.db == "postgres":
@@ -234,7 +238,10 @@ def query_count(path: str, cookie: str) -> int | None:
     if cookie:
         name, value = cookie.split("=", 1)
         client.cookies[name] = value
-    with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as queries:
+    with (
+        override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=0),
+        CaptureQueriesContext(connection) as queries,
+    ):
         response = client.get(path)
     return len(queries) if response.status_code == 200 else None
 
@@ -391,7 +398,7 @@ def main() -> None:
     )
     print(
         f"Server: gunicorn {args.workers} sync workers, DEBUG off, WhiteNoise; {db_label}; "
-        f"PAGE_CACHE_SECONDS={args.page_cache}"
+        f"PAGE_CACHE_SECONDS={args.page_cache}, FRAGMENT_CACHE_SECONDS={args.fragment_cache}"
     )
     print(
         f"Load: {args.concurrency} connections, {args.seconds:g} s per page after {args.warmup:g} s warm-up"

@@ -16,7 +16,7 @@ from tests.xss_payloads import XSS_PAYLOADS
 
 @pytest.fixture(autouse=True)
 def _fresh_every_time(settings):
-    settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
     settings.COMMENTS_HOLD_FIRST_COMMENT = False
 
 

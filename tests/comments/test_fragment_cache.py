@@ -109,8 +109,8 @@ def test_moderators_never_get_the_members_version(discussion, make_user, moderat
     assert "Waiting words." in page_as(moderator, article)
 
 
-def test_nothing_is_shared_when_the_page_cache_is_off(discussion, make_user, settings):
-    settings.PAGE_CACHE_SECONDS = 0
+def test_nothing_is_shared_when_fragments_are_off(discussion, make_user, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
     article, _ada, comment = discussion
     page_as(make_user(), article)
 
