@@ -92,8 +92,8 @@ class Reader:
 def _reader_facts(user, thread) -> Reader:
     """What the comment section needs to know about this reader, in one fixed statement (ldnsite.sql).
 
-    Read from the database on every request: straight after a member's first comment another process may
-    still hold the old content generation for up to a second, and must not show them the shared page.
+    Read from the database on every request, never from a cache: straight after a member's first comment the
+    page's refresh may not have reached the cache yet, and they must not be shown the shared page without it.
     """
     if not user.is_authenticated:
         return Reader()
