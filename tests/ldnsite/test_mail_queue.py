@@ -235,17 +235,24 @@ def test_one_delivery_at_a_time(conversation, mailoutbox, django_capture_on_comm
     assert len(mailoutbox) == 1
 
 
+def reply_that_waits(conversation, body: str, capture) -> tuple[Email, object]:
+    """Bo replies to Ada while the mail server refuses: (the mail waiting for its retry, the root comment)."""
+    article, ada, bo = conversation
+    with capture(execute=True):
+        post(ada, article, "Question", follow=True)
+        root = article.thread.comments.get()
+        post(bo, article, body, parent=root)
+    waiting = Email.objects.get()
+    assert waiting.status == STATUS.requeued and waiting.scheduled_time > timezone.now()
+    return waiting, root
+
+
 def test_once_the_mail_server_answers_again_mail_that_waited_for_it_goes_out_at_once(
     conversation, mailoutbox, mail_server_down, mail_server_back, django_capture_on_commit_callbacks
 ):
     """Its growing wait is for a server that stays down; the first mail that gets through ends it."""
-    article, ada, bo = conversation
-    with django_capture_on_commit_callbacks(execute=True):
-        post(ada, article, "Question", follow=True)
-        root = article.thread.comments.get()
-        post(bo, article, "Answer WAITED-1", parent=root)
-    waiting = Email.objects.get()
-    assert waiting.status == STATUS.requeued and waiting.scheduled_time > timezone.now()
+    article, _ada, bo = conversation
+    waiting, root = reply_that_waits(conversation, "Answer WAITED-1", django_capture_on_commit_callbacks)
 
     mail_server_back()
     with django_capture_on_commit_callbacks(execute=True):
@@ -257,19 +264,13 @@ def test_once_the_mail_server_answers_again_mail_that_waited_for_it_goes_out_at_
 
 
 def test_a_mail_the_server_refused_by_itself_keeps_its_wait(
-    conversation, mailoutbox, mail_server_back, settings, django_capture_on_commit_callbacks
+    conversation, mailoutbox, mail_server_down, mail_server_back, django_capture_on_commit_callbacks
 ):
     """A refusal of one message (not an unreachable server) is not hurried by other mail getting through."""
     from post_office.models import Log
 
-    article, ada, bo = conversation
-    with django_capture_on_commit_callbacks(execute=True):
-        post(ada, article, "Question", follow=True)
-    root = article.thread.comments.get()
-    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": f"{__name__}.RefusingBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        post(bo, article, "Answer REFUSED-1", parent=root)
-    refused = Email.objects.get()
+    article, _ada, bo = conversation
+    refused, root = reply_that_waits(conversation, "Answer REFUSED-1", django_capture_on_commit_callbacks)
     Log.objects.filter(email=refused).update(exception_type="SMTPRecipientsRefused")
 
     mail_server_back()
