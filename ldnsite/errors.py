@@ -14,6 +14,11 @@ from .context_processors import site
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+UNAVAILABLE_REASONS = {
+    "database": "the database is unavailable",
+    "sign-in": "signing in is paused: its rate limits cannot be counted without the cache",
+    "not saved": "the database could not save a form, which is shown again with its text",
+}
 # Written without a template, for when even the template cannot be rendered.
 PLAIN_UNAVAILABLE = (
     '<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Briefly unavailable</title>'
@@ -22,9 +27,22 @@ PLAIN_UNAVAILABLE = (
 )
 
 
+# PostgreSQL's answers that mean "not now" rather than "this query is wrong": the server is shutting down or
+# starting (57P0x) or has no connection left (53300). A refused or lost connection has no SQLSTATE at all,
+# and class 08 is a connection exception.
+UNAVAILABLE_SQLSTATES = {"57P01", "57P02", "57P03", "53300"}
+
+
 def is_database_outage(error: BaseException | None) -> bool:
-    """A lost or refused database connection (not a bug in a query: those stay 500s)."""
-    return isinstance(error, OperationalError | InterfaceError)
+    """The database cannot be reached or is not taking connections. Anything else that the database says
+    (a deadlock, a cancelled query, a missing table, SQLite's "database is locked") is a fault to fix: it
+    stays a 500 with its traceback in the log and in ADMINS' mail."""
+    if isinstance(error, InterfaceError):  # the connection is closed
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", "not PostgreSQL")
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in UNAVAILABLE_SQLSTATES
 
 
 def unavailable(request: HttpRequest | None = None, *, reason: str = "database") -> HttpResponse:
@@ -37,9 +55,18 @@ def unavailable(request: HttpRequest | None = None, *, reason: str = "database")
     except Exception:  # the page for a broken site must not break
         logger.exception("the 503 template failed")
         body = PLAIN_UNAVAILABLE
-    response = HttpResponse(body, status=503)
+    return marked_unavailable(request, HttpResponse(body, status=503), reason=reason)
+
+
+def marked_unavailable(request: HttpRequest | None, response: HttpResponse, *, reason: str) -> HttpResponse:
+    """A 503 `response` with Retry-After, logged as one warning line: not Django's "Service Unavailable"
+    error with a traceback for every request of an outage, each queued as a report to ADMINS."""
+    response.status_code = 503
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    path = request.path if request is not None else "-"
+    logger.warning("%s answered 503: %s", path, UNAVAILABLE_REASONS[reason])
+    response._has_been_logged = True
     return response
 
 
@@ -48,17 +75,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_database_outage(sys.exc_info()[1]):
         return unavailable(request)
     return defaults.server_error(request)
-
-
-class DatabaseOutageLogFilter(logging.Filter):
-    """On django.request: a request answered with the 503 page while the database is unreachable is logged
-    as one line, not a traceback (and is not mailed to ADMINS, whose mail could not be queued anyway)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        if is_database_outage(error):
-            record.msg = "%s: database unavailable (%s)"
-            record.args = (getattr(record, "request", None) and record.request.path, error)
-            record.exc_info = record.exc_text = None
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
-        return True

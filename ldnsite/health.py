@@ -15,6 +15,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from . import rediscache
+
 HEARTBEAT_KEY = "health:worker-heartbeat"
 # The clock beats every 15 s (settings.CELERY_BEAT_SCHEDULE): a worker silent for a minute is gone or stuck.
 WORKER_FRESH_SECONDS = 60
@@ -39,6 +41,8 @@ def _database() -> str:
 def _redis() -> str:
     if not settings.REDIS_URL:
         return "not used (local-memory cache)"
+    if rediscache.is_unavailable():  # this process saw it fail a moment ago: no new wait on every probe
+        return "unavailable"
     client = redis.Redis.from_url(
         settings.REDIS_URL,
         socket_connect_timeout=PROBE_TIMEOUT_SECONDS,

@@ -26,7 +26,8 @@ set, no message waiting, no CSRF token used (a form for anonymous readers would 
 marked private or no-store. Logged-in readers always get a fresh page marked ``private, no-cache``.
 
 Every cache call tolerates a failing cache: a read that fails is a miss, and a tag whose version cannot be
-read or written keeps its pages from being stored.
+read keeps its pages from being stored. A refresh that cannot be written is owed: the first request that
+finds the cache answering again refreshes every page.
 """
 
 import copy
@@ -55,6 +56,8 @@ from django.urls import get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
+
+from ldnsite import rediscache
 
 logger = logging.getLogger(__name__)
 
@@ -312,9 +315,26 @@ def _first_version() -> int:
     return -_fresh_version()
 
 
+# A refresh that may not have been written (the cache failed, or this process is leaving Redis alone after a
+# failure) is owed, not forgotten: otherwise a page would go on showing what a moderator took down until it
+# expires. The first request that finds the cache answering again refreshes every page.
+_refresh_owed = False
+
+
 def _refresh_now(paths: Iterable[str]) -> None:
-    if cache_seconds() or fragment_seconds():
-        _set_many({_tag_key(path): _fresh_version() for path in paths}, None)
+    global _refresh_owed
+    if not (cache_seconds() or fragment_seconds()):
+        return
+    _set_many({_tag_key(path): _fresh_version() for path in paths}, None)
+    if rediscache.is_unavailable():
+        _refresh_owed = True
+
+
+def _settle_owed_refresh() -> None:
+    global _refresh_owed
+    if _refresh_owed and not rediscache.is_unavailable():
+        _refresh_owed = False
+        _refresh_now([EVERY_PAGE])  # owed again if this fails too
 
 
 def _scheduled_publication_passed(due) -> bool:
@@ -529,6 +549,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        _settle_owed_refresh()
         kept = _kept_page(request)
         if kept is not None:
             cached = kept.get()

@@ -323,6 +323,9 @@ POST_OFFICE = {
     # A mail server that hangs costs EMAIL_TIMEOUT per mail: small batches keep one pass well inside the
     # delivery lock (ldnsite.mail.delivery.LOCK_SECONDS).
     "BATCH_SIZE": 20,
+    # A batch may take its size times EMAIL_TIMEOUT; post_office would count a slower one as failed while a
+    # thread may still be sending (a duplicate).
+    "BATCH_DELIVERY_TIMEOUT": 20 * EMAIL_TIMEOUT + 60,
     "MESSAGE_ID_ENABLED": True,
 }
 
@@ -392,7 +395,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "filters": {"database_outage": {"()": "ldnsite.errors.DatabaseOutageLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Who did what, when: authentication and moderation events, by id only (no e-mail, text or tokens).
@@ -400,7 +402,6 @@ LOGGING = {
     # post_office logs every batch at INFO on a handler of its own: warnings (failed deliveries) are enough.
     "loggers": {
         "ldnsite.audit": {"level": "INFO"},
-        "django.request": {"filters": ["database_outage"]},
         "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Celery logs a line per task that succeeded (the heartbeat alone, four a minute).
         "celery.app.trace": {"level": "WARNING"},

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article, Study
 from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
-from ldnsite.errors import RETRY_AFTER_SECONDS
+from ldnsite.errors import is_database_outage, marked_unavailable
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.ratelimit import is_limited
 from testimonials.models import Testimonial
@@ -132,12 +132,13 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
     except IntegrityError:  # the same form sent twice at the same moment
         duplicate = get_object_or_404(Comment, submission_token=token, author=request.user)
         return redirect(comment_url(duplicate))
-    except OperationalError:  # the database went away mid-request: nothing was saved, the text is kept
+    except OperationalError as error:  # the database went away mid-request: nothing was saved
+        if not is_database_outage(error):
+            raise
         form.add_error(None, "We could not save your comment: the site is briefly unavailable. Your text is "
                              "still here; please send it again in a minute.")  # fmt: skip
-        response = _form_page(request, subject=subject, form=form, parent=parent, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        page = _form_page(request, subject=subject, form=form, parent=parent)
+        return marked_unavailable(request, page, reason="not saved")
     if comment.status == Comment.Status.HELD:
         messages.info(
             request,

@@ -1,4 +1,4 @@
-"""Deploy checks (`manage.py check --deploy`) for what mail built outside a request needs."""
+"""Deploy checks (`manage.py check --deploy`): what the worker needs to build and deliver mail."""
 
 from django.conf import settings
 from django.core.checks import Error, Warning
@@ -24,3 +24,18 @@ def check_site_url(app_configs=None, **kwargs) -> list:
             )
         ]
     return []
+
+
+def check_broker(app_configs=None, **kwargs) -> list:
+    """Without REDIS_URL there is no broker: tasks run inside the web process, so a mail server that hangs
+    would hold a member's request, nothing retries on a clock, and each process would keep its own cache."""
+    if settings.REDIS_URL:
+        return []
+    return [
+        Error(
+            "REDIS_URL is not set.",
+            hint="Production needs Redis (the shared cache, rate limits and the Celery broker) and a worker "
+            "started with `celery -A ldnsite worker --beat`.",
+            id="ldnsite.E003",
+        )
+    ]

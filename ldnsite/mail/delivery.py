@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 # One delivery at a time across every worker host: two would send the same queued row twice.
 LOCK_KEY = "mail:delivering"
-LOCK_SECONDS = 5 * 60
+LOCK_SECONDS = 10 * 60  # longer than one batch may take (settings.POST_OFFICE["BATCH_DELIVERY_TIMEOUT"])
 # The web process hands work to the broker with these limits: a broker that is down or frozen costs a
 # request at most about a second, and the sweeper delivers what it could not hand over.
 PUBLISH_TIMEOUT_SECONDS = 0.5
@@ -67,6 +67,7 @@ def request_delivery() -> bool:
             transport_options={
                 "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
                 "socket_timeout": PUBLISH_TIMEOUT_SECONDS,
+                "max_retries": 0,  # kombu would otherwise wait 2 s and try again
             },
         ) as connection:
             deliver_queued_mail.apply_async(connection=connection, retry=False)
@@ -108,13 +109,18 @@ def _space_out_retries(since) -> None:
     Email.objects.bulk_update(failed_now, ["scheduled_time"])
 
 
-def _retry_now_what_waited_for_the_server() -> int:
-    """The server delivers again: mail whose last try failed because it was unreachable is due now."""
-    last_error = Log.objects.filter(email=OuterRef("pk")).order_by("-pk").values("exception_type")[:1]
+def _retry_now_what_waited_for_the_server(*, failed_before) -> int:
+    """The server delivers again: mail whose last try, before `failed_before`, failed because the server was
+    unreachable is due now. (Not what failed since: a server that drops some connections under load would
+    otherwise use up a mail's tries in seconds.)"""
+    last_log = Log.objects.filter(email=OuterRef("pk")).order_by("-pk")
     waiting = (
         Email.objects.filter(status=STATUS.requeued, scheduled_time__gt=timezone.now())
-        .annotate(last_error=Subquery(last_error))
-        .filter(last_error__in=UNREACHABLE_SERVER_ERRORS)
+        .annotate(
+            last_error=Subquery(last_log.values("exception_type")[:1]),
+            last_failed_at=Subquery(last_log.values("date")[:1]),
+        )
+        .filter(last_error__in=UNREACHABLE_SERVER_ERRORS, last_failed_at__lt=failed_before)
     )
     return Email.objects.filter(pk__in=list(waiting.values_list("pk", flat=True))).update(
         scheduled_time=timezone.now()
@@ -126,7 +132,7 @@ def deliver() -> int:
     delivery holds the lock."""
     if not cache.add(LOCK_KEY, True, LOCK_SECONDS):
         return -1
-    sent_in_all = 0
+    sent_in_all, delivery_started, brought_forward = 0, timezone.now(), False
     try:
         while True:
             started = timezone.now()
@@ -136,8 +142,9 @@ def deliver() -> int:
                 _space_out_retries(since=started)
                 logger.warning("mail delivery: %s sent, %s will be retried, %s failed for good",
                                sent, requeued, failed)  # fmt: skip
-            if sent:  # the server delivers: what waited for it to come back goes in the next pass
-                _retry_now_what_waited_for_the_server()
+            if sent and not brought_forward:  # the server delivers: what waited for it goes in the next pass
+                _retry_now_what_waited_for_the_server(failed_before=delivery_started)
+                brought_forward = True
             if not sent or not post_office.get_queued().exists():
                 break
             cache.touch(LOCK_KEY, LOCK_SECONDS)

@@ -28,6 +28,7 @@ def sweep_queued_mail() -> None:
 
 @shared_task(ignore_result=True)
 def delete_old_mail() -> None:
-    """Daily: sent mail holds members' addresses and text; keep it a month for support, then delete it."""
+    """Daily: sent and failed mail holds members' addresses and words; keep it a month for support (a failed
+    one is listed in the admin meanwhile), then delete it."""
     cutoff = timezone.now() - timedelta(days=KEEP_SENT_DAYS)
-    Email.objects.filter(status=STATUS.sent, last_updated__lt=cutoff).delete()
+    Email.objects.filter(status__in=[STATUS.sent, STATUS.failed], last_updated__lt=cutoff).delete()

@@ -280,3 +280,57 @@ def test_a_mail_the_server_refused_by_itself_keeps_its_wait(
     assert ["NEW-2" in m.body for m in mailoutbox] == [True]
     refused.refresh_from_db()
     assert refused.status == STATUS.requeued and refused.scheduled_time > timezone.now()
+
+
+class FlakyBackend(BaseEmailBackend):
+    """A relay under load: it drops the connection for one recipient and takes everyone else's mail."""
+
+    dropped_for = ""
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            if message.to == [self.dropped_for]:
+                raise ConnectionResetError(104, "Connection reset by peer")
+        return len(email_messages)
+
+
+def test_a_flaky_server_does_not_use_up_a_mails_tries_in_one_delivery(
+    conversation, make_user, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    article, ada, bo = conversation
+    monkeypatch.setattr(FlakyBackend, "dropped_for", ada.email)
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": f"{__name__}.FlakyBackend"}}
+    cy = make_user(display_name="Cy")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(ada, article, "Question", follow=True)
+        post(cy, article, "Me too", follow=True)
+        post(bo, article, "An answer for both", parent=article.thread.comments.first())
+
+    mails = list(Email.objects.all())
+    to_ada = [mail for mail in mails if mail.to == [ada.email]]
+    assert to_ada and all(m.status == STATUS.requeued for m in to_ada)
+    assert {m.number_of_retries for m in to_ada} == {1}  # each tried once, not again and again
+    assert [m.status for m in mails if m.to == [cy.email]] == [STATUS.sent]
+
+
+def test_sent_and_failed_mail_is_deleted_after_a_month_and_waiting_mail_is_kept():
+    old = timezone.now() - timedelta(days=tasks.KEEP_SENT_DAYS + 1)
+    for status in (STATUS.sent, STATUS.failed, STATUS.queued, STATUS.requeued):
+        Email.objects.create(
+            from_email="site@example.org",
+            to=["someone@example.org"],
+            subject=f"status {status}",
+            status=status,
+        )
+    Email.objects.update(last_updated=old)
+    Email.objects.create(
+        from_email="site@example.org",
+        to=["someone@example.org"],
+        subject="sent yesterday",
+        status=STATUS.sent,
+    )
+
+    tasks.delete_old_mail()
+
+    kept = set(Email.objects.values_list("subject", flat=True))
+    assert kept == {f"status {STATUS.queued}", f"status {STATUS.requeued}", "sent yesterday"}

@@ -127,7 +127,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="ldnsite.settings",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         DJANGO_ALLOWED_HOSTS="ldn.example.org",
-        **{"DJANGO_SITE_URL": "https://ldn.example.org", **extra},
+        **{"DJANGO_SITE_URL": "https://ldn.example.org", "REDIS_URL": "redis://127.0.0.1:6379/0", **extra},
     )
     return env
 
@@ -176,6 +176,13 @@ def test_check_deploy_refuses_a_production_without_its_public_address():
 
     assert result.returncode != 0
     assert "ldnsite.E001" in result.stderr and "DJANGO_SITE_URL is not set" in result.stderr
+
+
+def test_check_deploy_refuses_a_production_without_redis_and_its_worker():
+    result = _run(["manage.py", "check", "--deploy"], REDIS_URL="")
+
+    assert result.returncode != 0
+    assert "ldnsite.E003" in result.stderr and "REDIS_URL is not set" in result.stderr
 
 
 def test_production_settings_are_https_only():
