@@ -87,7 +87,7 @@ def parse_args() -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown scenario {', '.join(sorted(unknown))}; choose from {', '.join(SCENARIOS)}")
     # What run.prepare(), run.bench_environment() and run.start_gunicorn() read.
-    args.db, args.reuse, args.page_cache = "postgres", False, 600
+    args.db, args.reuse, args.page_cache, args.fragment_cache = "postgres", False, 600, 600
     return args
 
 
