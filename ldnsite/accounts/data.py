@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.managers import is_moderator
 from ldnsite.comments.models import Comment, Report, Subscription
+from ldnsite.mail import delivery as mail
 from ldnsite.moderation.models import ModerationEvent
 from testimonials import moderation as testimonial_moderation
 from testimonials.models import CONSENT_TEXT, CONSENT_VERSION, Testimonial, TestimonialContent
@@ -235,7 +236,9 @@ def delete_member(member, *, keep_experiences: bool) -> None:
 
         Report.objects.filter(reporter=member).delete()
         Subscription.objects.filter(member=member).delete()
-        EmailAddress.objects.filter(user=member).delete()
+        addresses = EmailAddress.objects.filter(user=member)
+        mail.forget_recipient([member.email, *addresses.values_list("email", flat=True)])
+        addresses.delete()
 
         # The admin log names objects by their __str__: a testimonial's title, "Comment 7 by <name>", the
         # member's display name. Those rows go; rows written *by* the member cascade with the user.

@@ -91,6 +91,17 @@ def withdraw(obj) -> int:
     return waiting.delete()[0]
 
 
+def forget_recipient(addresses) -> int:
+    """Delete every mail row addressed to any of `addresses` (a member who leaves takes their mail with
+    them: addresses and words, sent or waiting). Returns how many rows went."""
+    wanted = {address.lower() for address in addresses if address}
+    candidates = Email.objects.none()
+    for address in wanted:  # a first cut by text; the exact match on each recipient below
+        candidates |= Email.objects.filter(to__icontains=address)
+    doomed = [email.pk for email in candidates if wanted & {r.lower() for r in email.to}]
+    return Email.objects.filter(pk__in=doomed).delete()[0]
+
+
 def retry_wait(retries: int) -> timedelta:
     """How long a mail waits after its `retries`-th failed delivery."""
     first, longest = settings.MAIL_RETRY_FIRST_SECONDS, settings.MAIL_RETRY_MAX_SECONDS

@@ -334,3 +334,19 @@ def test_sent_and_failed_mail_is_deleted_after_a_month_and_waiting_mail_is_kept(
 
     kept = set(Email.objects.values_list("subject", flat=True))
     assert kept == {f"status {STATUS.queued}", f"status {STATUS.requeued}", "sent yesterday"}
+
+
+def test_a_member_who_leaves_takes_their_mail_with_them(conversation, django_capture_on_commit_callbacks):
+    """Waiting and sent mail holds their address and the words sent to them: it goes with the account."""
+    from ldnsite.accounts.data import delete_member
+
+    article, ada, bo = conversation
+    with django_capture_on_commit_callbacks(execute=True):
+        post(ada, article, "Question", follow=True)
+        post(bo, article, "Answer for Ada", follow=True, parent=article.thread.comments.get())
+        post(ada, article, "Thanks, Bo", parent=article.thread.comments.get(body="Answer for Ada"))
+    assert sorted(mail.to[0] for mail in Email.objects.all()) == sorted([ada.email, bo.email])
+
+    delete_member(ada, keep_experiences=False)
+
+    assert [mail.to for mail in Email.objects.all()] == [[bo.email]]
