@@ -8,6 +8,7 @@ before (settings.MAIL_RETRY_*), and after the last try the row is marked failed 
 """
 
 import logging
+import secrets
 from datetime import timedelta
 
 from celery import current_app
@@ -141,7 +142,8 @@ def _retry_now_what_waited_for_the_server(*, failed_before) -> int:
 def deliver() -> int:
     """Deliver every queued mail that is due, batch by batch. Returns how many were sent, or -1 when another
     delivery holds the lock."""
-    if not cache.add(LOCK_KEY, True, LOCK_SECONDS):
+    token = secrets.token_hex(8)
+    if not cache.add(LOCK_KEY, token, LOCK_SECONDS):
         return -1
     sent_in_all, delivery_started, brought_forward = 0, timezone.now(), False
     try:
@@ -160,7 +162,8 @@ def deliver() -> int:
                 break
             cache.touch(LOCK_KEY, LOCK_SECONDS)
     finally:
-        cache.delete(LOCK_KEY)
+        if cache.get(LOCK_KEY) == token:  # not another delivery's, taken after this one's had expired
+            cache.delete(LOCK_KEY)
     return sent_in_all
 
 

@@ -350,3 +350,28 @@ def test_a_member_who_leaves_takes_their_mail_with_them(conversation, django_cap
     delete_member(ada, keep_experiences=False)
 
     assert [mail.to for mail in Email.objects.all()] == [[bo.email]]
+
+
+class SlowBackend(BaseEmailBackend):
+    """A delivery so slow that its lock expires and another worker's delivery takes the lock meanwhile."""
+
+    def send_messages(self, email_messages):
+        from django.core.cache import cache
+
+        cache.set(delivery.LOCK_KEY, "another worker's", 60)
+        return len(email_messages)
+
+
+def test_a_delivery_never_releases_another_deliverys_lock(
+    conversation, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    article, ada, bo = conversation
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": f"{__name__}.SlowBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        post(ada, article, "Question", follow=True)
+        post(bo, article, "Answer", parent=article.thread.comments.get())
+
+    assert Email.objects.get().status == STATUS.sent
+    assert cache.get(delivery.LOCK_KEY) == "another worker's"
