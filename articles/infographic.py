@@ -1,11 +1,14 @@
 """The embeddable infographic: one SVG picture that sums up the published studies an article discusses.
 
 Everything here is a pure function of an article and its (already published) studies, so the article page
-can size the embed code from the same layout without another query. SVG has no text wrapping, so lines are
-measured with approximate DejaVu Sans / Verdana widths (the first fonts in the stack; narrower fallbacks
-only leave more room) and broken into <tspan>s, with a cap on lines and an ellipsis. The elements are built
-with ElementTree, which escapes every piece of text; characters that XML 1.0 cannot carry at all (NUL and
-other control characters) are dropped first, so an editor's text can never make the document ill-formed.
+can size the embed code from the same layout without another query: `height()` runs the layout with a ruler
+that only keeps the running y position, `build()` runs it with a canvas that also draws.
+
+SVG has no text wrapping, so lines are measured with approximate DejaVu Sans / Verdana widths (the first
+fonts in the stack; narrower fallbacks only leave more room) and broken into <tspan>s, with a cap on lines
+and an ellipsis. The elements are built with ElementTree, which escapes every piece of text; characters that
+XML 1.0 cannot carry at all (NUL and other control characters) are dropped first, so an editor's text can
+never make the document ill-formed.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ MARGIN = 20
 CARD_PADDING = 16
 STRIPE = 8
 LINE_HEIGHT = 1.35
+BADGE_SIZE = 14
+BADGE_HEIGHT = 26
 FONT_FAMILY = "Verdana, 'DejaVu Sans', 'Bitstream Vera Sans', Arial, sans-serif"
 
 TEXT = "#1b1b1b"
@@ -168,15 +173,101 @@ class Infographic:
     data_as_of: datetime
 
 
-class _Canvas:
-    """Keeps the running y position while elements are appended to the root <svg>."""
+class _Ruler:
+    """Keeps the running y position of the layout, drawing nothing: what sizing the picture needs.
 
-    def __init__(self, root: ET.Element) -> None:
-        self.root = root
+    `_lay_out` drives either this or a `_Canvas`, so the height the embed code announces and the height of
+    the picture drawn are the same computation.
+    """
+
+    def __init__(self) -> None:
         self.y = 0.0
 
-    def rect(self, parent: ET.Element | None = None, **attrs: object) -> ET.Element:
-        return ET.SubElement(self.root if parent is None else parent, "rect", _attrs(attrs))
+    @property
+    def height(self) -> int:
+        return int(self.y + 0.999)
+
+    def rect(self, **attrs: object) -> ET.Element | None:
+        return None
+
+    def close(self, element: ET.Element | None, *, top: float) -> None:
+        """Give `element` (a header band, a card) the height from `top` down to the current position."""
+
+    def rule(self) -> None:
+        """A horizontal line across the picture at the current position."""
+
+    def badge(self, *, x: float, label: str, colour: str, filled: bool) -> float:
+        """A pill with `label` at the current position; returns its width."""
+        return _badge_width(label)
+
+    def lines(
+        self,
+        lines: list[str],
+        *,
+        x: float,
+        size: float,
+        fill: str = TEXT,
+        bold: bool = False,
+        label: str = "",
+    ) -> None:
+        """Advance past `lines` set at `size` (see `_Canvas.lines`)."""
+        if lines:
+            self._baselines(len(lines), size)
+
+    def _baselines(self, count: int, size: float) -> list[float]:
+        """Move past `count` lines set at `size` and return their baselines: the first one size below y,
+        the others LINE_HEIGHT apart, and a line's gap after the last."""
+        baselines = []
+        for number in range(count):
+            self.y += size * (LINE_HEIGHT if number else 1.0)
+            baselines.append(self.y)
+        self.y += size * (LINE_HEIGHT - 1.0)
+        return baselines
+
+
+class _Canvas(_Ruler):
+    """The same layout, appending each element to the root <svg> as it goes."""
+
+    def __init__(self, root: ET.Element) -> None:
+        super().__init__()
+        self.root = root
+
+    def rect(self, **attrs: object) -> ET.Element:
+        return ET.SubElement(self.root, "rect", _attrs(attrs))
+
+    def close(self, element: ET.Element | None, *, top: float) -> None:
+        if element is not None:
+            element.set("height", _number(self.y - top))
+
+    def rule(self) -> None:
+        y = self.y
+        ET.SubElement(
+            self.root, "line", _attrs({"x1": MARGIN, "x2": WIDTH - MARGIN, "y1": y, "y2": y, "stroke": LINE})
+        )
+
+    def badge(self, *, x: float, label: str, colour: str, filled: bool) -> float:
+        """Filled pills carry white text, outlined ones coloured text."""
+        width = _badge_width(label)
+        y = self.y
+        self.rect(
+            x=x,
+            y=y,
+            width=round(width, 1),
+            height=BADGE_HEIGHT,
+            rx=13,
+            fill=colour if filled else "#ffffff",
+            stroke=colour,
+            stroke_width=2,
+            stroke_dasharray=None if filled else "5 3",
+        )
+        text = ET.SubElement(
+            self.root,
+            "text",
+            _attrs({"x": x + 10, "y": y + 18, "font-size": BADGE_SIZE, "font-weight": "bold"})
+            | {"fill": "#ffffff" if filled else colour},
+        )
+        text.text = label
+        return width
 
     def lines(
         self,
@@ -200,16 +291,14 @@ class _Canvas:
             "text",
             _attrs({"x": x, "font-size": size, "fill": fill, "font-weight": "bold" if bold else None}),
         )
-        for number, line in enumerate(lines):
-            self.y += size * (LINE_HEIGHT if number else 1.0)
-            tspan = ET.SubElement(text, "tspan", _attrs({"x": x, "y": self.y}))
+        for number, (line, baseline) in enumerate(zip(lines, self._baselines(len(lines), size), strict=True)):
+            tspan = ET.SubElement(text, "tspan", _attrs({"x": x, "y": baseline}))
             if number == 0 and label and line.startswith(label):
                 strong = ET.SubElement(tspan, "tspan", {"font-weight": "bold"})
                 strong.text = label
                 strong.tail = line[len(label) :]
             else:
                 tspan.text = line
-        self.y += size * (LINE_HEIGHT - 1.0)
 
 
 def _number(value: object) -> str:
@@ -221,29 +310,15 @@ def _attrs(attrs: dict[str, object]) -> dict[str, str]:
     return {name.replace("_", "-"): _number(value) for name, value in attrs.items() if value is not None}
 
 
-def _badge(canvas: _Canvas, *, x: float, y: float, label: str, colour: str, filled: bool) -> float:
-    """A pill with `label`; returns its width. Filled pills carry white text, outlined ones coloured text."""
-    size = 14
-    width = text_width(label, size, bold=True) + 20
-    canvas.rect(
-        x=x,
-        y=y,
-        width=round(width, 1),
-        height=26,
-        rx=13,
-        fill=colour if filled else "#ffffff",
-        stroke=colour,
-        stroke_width=2,
-        stroke_dasharray=None if filled else "5 3",
-    )
-    text = ET.SubElement(
-        canvas.root,
-        "text",
-        _attrs({"x": x + 10, "y": y + 18, "font-size": size, "font-weight": "bold"})
-        | {"fill": "#ffffff" if filled else colour},
-    )
-    text.text = label
-    return width
+def _badge_width(label: str) -> float:
+    return text_width(label, BADGE_SIZE, bold=True) + 20
+
+
+def height(article: Article, studies: Sequence[Study], *, site_name: str, article_url: str) -> int:
+    """The height `build` gives the same picture, without drawing it (the embed code announces it)."""
+    ruler = _Ruler()
+    _lay_out(ruler, article, studies, site_name=site_name, article_url=article_url)
+    return ruler.height
 
 
 def build(article: Article, studies: Sequence[Study], *, site_name: str, article_url: str) -> Infographic:
@@ -264,6 +339,20 @@ def build(article: Article, studies: Sequence[Study], *, site_name: str, article
     desc.text = description(article, studies, site_name=site_name)
     ET.SubElement(root, "rect", {"width": "100%", "height": "100%", "fill": BACKGROUND})
     canvas = _Canvas(root)
+    _lay_out(canvas, article, studies, site_name=site_name, article_url=article_url)
+
+    height = canvas.height
+    root.set("width", str(WIDTH))
+    root.set("height", str(height))
+    root.set("viewBox", f"0 0 {WIDTH} {height}")
+    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return Infographic(svg=svg, width=WIDTH, height=height, data_as_of=data_as_of(article, studies))
+
+
+def _lay_out(
+    canvas: _Ruler, article: Article, studies: Sequence[Study], *, site_name: str, article_url: str
+) -> None:
+    """Everything below the title and description, top to bottom; leaves canvas.y at the bottom edge."""
     inner = WIDTH - 2 * MARGIN
 
     # Header band: who made it, the article, how to read the levels.
@@ -294,7 +383,7 @@ def build(article: Article, studies: Sequence[Study], *, site_name: str, article
         fill="#ffffff",
     )
     canvas.y += MARGIN - 6
-    header.set("height", _number(canvas.y))
+    canvas.close(header, top=0)
 
     text_x = MARGIN + STRIPE + CARD_PADDING
     text_width_available = WIDTH - MARGIN - CARD_PADDING - text_x
@@ -313,18 +402,15 @@ def build(article: Article, studies: Sequence[Study], *, site_name: str, article
             bold=True,
         )
         canvas.y += 8
-        badge_x = text_x
-        badge_x += _badge(
-            canvas,
-            x=badge_x,
-            y=canvas.y,
+        badge_x = text_x + canvas.badge(
+            x=text_x,
             label=f"Evidence level {study.evidence_level} of 5",
             colour=LEVEL_COLOURS[study.evidence_level],
             filled=True,
         )
         if study.is_small_sample:
-            _badge(canvas, x=badge_x + 8, y=canvas.y, label="Small study", colour=MUTED, filled=False)
-        canvas.y += 26 + 6
+            canvas.badge(x=badge_x + 8, label="Small study", colour=MUTED, filled=False)
+        canvas.y += BADGE_HEIGHT + 6
         canvas.lines(
             wrap(facts_line(study), size=16, width=text_width_available, max_lines=2), x=text_x, size=16
         )
@@ -336,16 +422,12 @@ def build(article: Article, studies: Sequence[Study], *, site_name: str, article
             label="Main result:",
         )
         canvas.y += CARD_PADDING - 4
-        card.set("height", _number(canvas.y - top))
-        stripe.set("height", _number(canvas.y - top))
+        canvas.close(card, top=top)
+        canvas.close(stripe, top=top)
 
     # Footer: the disclaimer, where the facts come from and when they were true.
     canvas.y += 14
-    ET.SubElement(
-        root,
-        "line",
-        _attrs({"x1": MARGIN, "x2": WIDTH - MARGIN, "y1": canvas.y, "y2": canvas.y, "stroke": LINE}),
-    )
+    canvas.rule()
     canvas.y += 4
     canvas.lines(wrap(DISCLAIMER, size=14, width=inner, max_lines=2, bold=True), x=MARGIN, size=14, bold=True)
     as_of = data_as_of(article, studies)
@@ -353,10 +435,3 @@ def build(article: Article, studies: Sequence[Study], *, site_name: str, article
     source = f"Data as of {dateformat.format(timezone.localtime(as_of), 'j F Y')} · {site_name} · {address}"
     canvas.lines(wrap(source, size=14, width=inner, max_lines=2), x=MARGIN, size=14, fill=MUTED)
     canvas.y += MARGIN - 6
-
-    height = int(canvas.y + 0.999)
-    root.set("width", str(WIDTH))
-    root.set("height", str(height))
-    root.set("viewBox", f"0 0 {WIDTH} {height}")
-    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-    return Infographic(svg=svg, width=WIDTH, height=height, data_as_of=as_of)

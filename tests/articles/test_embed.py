@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.embed import EMBED_CHROME_HEIGHT
 from tests.html_safety import find_dangers, start_tags
 from tests.xss_payloads import XSS_PAYLOADS
 
@@ -183,6 +184,34 @@ def test_article_page_offers_embed_code_and_a_download(client, make_article, mak
     download = f'href="/articles/{article.slug}/infographic.svg" download="{article.slug}-studies.svg"'
     assert download in page
     assert "<script>alert(1)</script>" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("title", "results"),
+    [
+        ("What LDN is", ["Short."]),
+        (
+            "Low dose naltrexone, fatigue and walking: what the trials found " * 3,
+            ["Short.", "Fell. " * 90, ""],
+        ),
+    ],
+)
+def test_embed_code_frames_the_picture_at_its_drawn_size(client, make_article, make_study, title, results):
+    """The article page sizes the frame from the picture's layout without drawing it: the sizes must be the
+    drawn picture's (the embed page puts a line of text above it)."""
+    studies = [
+        make_study(main_result=result, participants_enrolled=20 + 60 * n) for n, result in enumerate(results)
+    ]
+    article = make_article(title=title, studies=studies)
+
+    code = textarea_code(client.get(article.get_absolute_url()).content.decode())
+    svg = client.get(reverse("articles:infographic", kwargs={"slug": article.slug})).content.decode()
+
+    frame = next(attrs for tag, attrs, _ in start_tags(code) if tag == "iframe")
+    picture = next(attrs for tag, attrs, _ in start_tags(svg) if tag == "svg")
+    assert int(frame["width"]) == int(picture["width"])
+    assert int(frame["height"]) == int(picture["height"]) + EMBED_CHROME_HEIGHT
 
 
 @pytest.mark.django_db
