@@ -17,6 +17,7 @@ SITE_URLS = {
     "signup": "account_signup",
     "logout": "account_logout",
     "account": "account_email",
+    "display_name": "account_display_name",
     "moderation": "moderation:queue",
     "admin": "admin:index",
 }

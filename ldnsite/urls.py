@@ -9,6 +9,7 @@ from articles.sitemaps import SITEMAPS, robots_txt
 
 from . import editor, health
 from .accounts import data as member_data
+from .accounts import views as member_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "ldnsite editors"
@@ -22,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/export/", member_data.export, name="account_export"),
     path("accounts/delete/", member_data.delete, name="account_delete"),
+    path("accounts/display-name/", member_views.change_display_name, name="account_display_name"),
     path("accounts/", include("allauth.urls")),
     path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx_markdownify"),
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload_image, name="markdownx_upload"),

@@ -22,6 +22,7 @@ from post_office.models import Email
 
 from articles import moderation as article_moderation
 from articles.models import Article, PublicationStatus, Resource, Study
+from ldnsite.accounts.names import change_display_name
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Report, Subscription, Thread
 from ldnsite.moderation.models import ModerationEvent
@@ -119,9 +120,11 @@ def populated_site(make_user, settings):
     moderator = make_user(display_name="Mod Mo", is_staff=True, groups=["Moderators"])
     make_user(display_name="Admin Al", email="Admin@Example.org", is_staff=True, is_superuser=True)
     ada = make_user(display_name="Ada", last_login=timezone.now() - timezone.timedelta(hours=3))
-    bo = make_user(display_name="Bo Ümlaut")
+    bo = make_user(display_name="Bo Umlaut")
     cy = make_user(display_name="Cy", verified=False, is_active=False)
     EmailAddress.objects.create(user=ada, email="ada.old@example.org", verified=True, primary=False)
+    change_display_name(bo, "Bo Ümlaut", by=bo)
+    bo.refresh_from_db()
 
     study = Study.objects.create(
         slug="cree-2010",
@@ -178,6 +181,7 @@ def populated_site(make_user, settings):
     testimonial_thread = Thread.objects.create(testimonial=approved)
     root = comment_moderation.submit(article_thread, author=ada, body="First!", token=uuid.uuid4())
     comment_moderation.publish(root, by=moderator)
+    comment_moderation.edit(root, by=ada, body="First! (edited, waiting for review)")
     reply = comment_moderation.submit(article_thread, author=moderator, body="Welcome.", parent=root)
     deeper = comment_moderation.submit(article_thread, author=ada, body="Thanks", parent=reply)
     comment_moderation.edit(deeper, by=ada, body="Thanks a lot")

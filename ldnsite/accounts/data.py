@@ -78,6 +78,10 @@ def collect(member) -> dict:
         f"{timezone.now():%Y-%m-%d}. Moderators' identities are not part of your data and are left out.",
         "profile": {
             "display_name": member.display_name,
+            "earlier_display_names": [
+                {"name": change.old_name, "changed_at": change.changed_at}
+                for change in member.display_name_changes.all()
+            ],
             "email_addresses": [
                 {"email": e.email, "verified": e.verified, "primary": e.primary} for e in emails
             ],

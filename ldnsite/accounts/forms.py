@@ -1,24 +1,59 @@
 from django import forms
 
+from . import names
 from .models import User
+
+
+class DisplayNameField(forms.CharField):
+    """A display name as it will be stored: tidied (names.tidy) before the length and character checks."""
+
+    def __init__(self, **kwargs):
+        model_field = User._meta.get_field("display_name")
+        kwargs.setdefault("label", "Public display name")
+        kwargs.setdefault("max_length", model_field.max_length)
+        kwargs.setdefault("validators", model_field.validators)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "nickname"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return names.tidy(super().to_python(value))
 
 
 class DisplayNameSignupForm(forms.Form):
     """Extra sign-up field for allauth: the public display name, chosen by the member."""
 
-    display_name = forms.CharField(
-        label="Public display name",
-        max_length=User._meta.get_field("display_name").max_length,
+    display_name = DisplayNameField(
         help_text="Shown next to what you write. It is not your e-mail address and can be a nickname.",
-        validators=User._meta.get_field("display_name").validators,
-        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
 
     def clean_display_name(self) -> str:
-        name = self.cleaned_data["display_name"].strip()
-        if User.objects.filter(display_name__iexact=name).exists():
-            raise forms.ValidationError("That display name is already taken. Please choose another.")
+        name = self.cleaned_data["display_name"]
+        if names.is_taken(name):
+            raise forms.ValidationError(names.TAKEN)
         return name
 
     def signup(self, request, user: User) -> None:
         """Nothing left to do: the account adapter sets the display name before the first save."""
+
+
+class DisplayNameChangeForm(forms.Form):
+    """A member's new display name. Whether it is free is checked here for the message, and again by
+    names.change_display_name (and the unique index) when it is saved."""
+
+    display_name = DisplayNameField(
+        label="New display name",
+        help_text="Shown next to everything you write, including what you wrote before. You can change it "
+        "once every 30 days. Moderators can see your earlier names.",
+    )
+
+    def __init__(self, *args, member: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"]
+        if name == self.member.display_name:
+            raise forms.ValidationError("That is already your display name. Type the new name you want.")
+        if names.is_taken(name, by=self.member):
+            raise forms.ValidationError(names.TAKEN)
+        return name

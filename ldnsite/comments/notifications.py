@@ -35,7 +35,7 @@ def send_reply_notifications(comment_id: int) -> int:
 
     comment = (
         Comment.objects.public()
-        .select_related("author", "thread__article", "thread__study")
+        .select_related("author", "thread__article", "thread__study", "thread__testimonial")
         .filter(pk=comment_id)
         .first()
     )

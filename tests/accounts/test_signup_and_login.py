@@ -74,7 +74,7 @@ def test_display_names_are_unique_ignoring_case(client, make_user):
 
     response = client.post("/accounts/signup/", signup_data(display_name="rIVER"))
 
-    assert "already taken" in response.content.decode()
+    assert "looks too much like one already in use" in response.content.decode()
     assert User.objects.count() == 1
 
 

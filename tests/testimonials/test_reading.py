@@ -271,7 +271,7 @@ def test_unpublished_experience_is_invisible_everywhere_but_to_its_author(
     public_pages = [
         LIST, f"{LIST}?ms_type=rrms", f"{LIST}?change=better", f"{LIST}?ms_type=rrms&change=better", "/",
         "/studies/", study.get_absolute_url(), "/articles/", article.get_absolute_url(),
-        f"/members/{author.pk}/", "/search/?q=words", "/search/?q=title&in=experiences",
+        "/search/?q=words", "/search/?q=title&in=experiences",
     ]  # fmt: skip
 
     for viewer in [None, make_user()]:
@@ -280,6 +280,8 @@ def test_unpublished_experience_is_invisible_everywhere_but_to_its_author(
         for url in public_pages:
             assert marker not in page(client, url), url
         assert client.get(testimonial.get_absolute_url()).status_code == 404
+        # An unpublished story is no public contribution: its author has no member page to show it on.
+        assert client.get(f"/members/{author.pk}/").status_code == 404
 
     client.force_login(author)
     assert marker in page(client, "/testimonials/mine/")
@@ -323,7 +325,7 @@ def test_withdrawing_removes_it_from_every_page_at_once(
         moderation.withdraw(testimonial, by=author)
 
     assert "Gone soon 2290" not in page(client, LIST)
-    assert "Gone soon 2290" not in page(client, f"/members/{author.pk}/")
+    assert client.get(f"/members/{author.pk}/").status_code == 404  # nothing public left under the name
     assert client.get(testimonial.get_absolute_url()).status_code == 404
 
 
@@ -355,8 +357,18 @@ def test_profile_lists_only_experiences_shared_under_the_display_name(client, ma
 
 
 @pytest.mark.django_db
-def test_profile_without_experiences_has_no_experience_section(client, author):
+def test_profile_without_experiences_has_no_experience_section(client, author, make_article):
+    thread = Thread.objects.create(article=make_article())
+    Comment.objects.create(thread=thread, author=author, body="A comment.", status=Comment.Status.PUBLISHED)
+
     assert "Experiences shared" not in page(client, f"/members/{author.pk}/")
+
+
+@pytest.mark.django_db
+def test_member_without_public_contributions_has_no_page(client, make_testimonial, author):
+    make_testimonial(title="Shared anonymously", display_as="ms_type")
+
+    assert client.get(f"/members/{author.pk}/").status_code == 404
 
 
 @pytest.mark.django_db

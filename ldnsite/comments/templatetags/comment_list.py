@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 
 from ldnsite import markdown
 
+from .. import subjects
 from ..models import Comment
 from ..threads import Node
 
@@ -38,6 +39,10 @@ class _Page:
 
     member_id: int | None  # None for an anonymous reader
     can_comment: bool
+    # The member who writes in this thread without their name (a story's anonymous author), and the words
+    # shown instead: never their display name, never a link to their page.
+    anonymous_author_id: int | None
+    anonymous_label: str
     addresses: dict[str, Callable[[int], str]]
     bodies: dict[int, SafeString]  # comment id -> its text as HTML
     zone: object
@@ -50,9 +55,12 @@ def comment_items(context, tree: list[Node]) -> SafeString:
     user = context["user"]
     kind, key = context["comment_kind"], context["comment_key"]
     shown = [node.comment for node in _walk(tree) if node.show_text]
+    anonymous_author_id, anonymous_label = subjects.anonymous_author(context.get("comment_subject"))
     page = _Page(
         member_id=user.pk if user.is_authenticated else None,
         can_comment=bool(context.get("can_comment")),
+        anonymous_author_id=anonymous_author_id,
+        anonymous_label=anonymous_label[:1].upper() + anonymous_label[1:],
         addresses={
             "author": _address("accounts:profile"),
             "reply": _address("comments:reply", kind, key),
@@ -118,7 +126,11 @@ def _append_shown(comment: Comment, page: _Page, markup: list[str], values: list
     published = comment.status == Comment.Status.PUBLISHED
     markup.append('    <header class="comment-meta">\n')
     markup.append(f'      <span id="comment-{comment.pk:d}-by" class="comment-author">')
-    if comment.author_id is not None:
+    is_anonymous = comment.author_id is not None and comment.author_id == page.anonymous_author_id
+    if is_anonymous:
+        markup.append("{}")
+        values.append(page.anonymous_label + (" (you)" if is_own else ""))
+    elif comment.author_id is not None:
         markup.append(f'<a href="{addresses["author"](comment.author_id)}">{{}}</a>')
         values.append(comment.author_name)
     else:
@@ -144,7 +156,7 @@ def _append_shown(comment: Comment, page: _Page, markup: list[str], values: list
     if page.can_comment and published:
         reply = addresses["reply"](comment.pk)
         markup.append(f'      <a href="{reply}">Reply<span class="visually-hidden"> to {{}}</span></a>\n')
-        values.append(comment.author_name or "this comment")
+        values.append(page.anonymous_label if is_anonymous else comment.author_name or "this comment")
     if is_own:
         if published or comment.status == Comment.Status.HELD:
             markup.append(f'      <a href="{addresses["edit"](comment.pk)}">Edit</a>\n')
