@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ldnsite.middleware.RequestTooLargeMiddleware",
     "ldnsite.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -99,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ldnsite.context_processors.site",
             ],
-            "builtins": ["ldnsite.templatetags.markdown"],
+            "builtins": ["ldnsite.templatetags.markdown", "ldnsite.templatetags.drafts"],
         },
     },
 ]
@@ -262,12 +263,21 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 4096 * 4096
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The longest text one form may send, all its fields together: an article (50,000 characters,
+# ldnsite.markdown.MAX_LENGTH) with its other fields. Request data other than files is capped at what that
+# takes in the widest encoding (a 4-byte character, percent-encoded: 12 bytes); a longer post gets the 413
+# page (ldnsite.middleware.RequestTooLargeMiddleware). A kept draft is cut at each field's own maximum.
+FORM_TEXT_MAX_CHARACTERS = 80_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = FORM_TEXT_MAX_CHARACTERS * 12
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Comments ---------------------------------------------------------------------------------------------
 COMMENTS_HOLD_FIRST_COMMENT = env_bool("DJANGO_COMMENTS_HOLD_FIRST_COMMENT", True)
+# A comment is hidden for review after this many open reports from established members: accounts at least
+# COMMENTS_REPORTER_MIN_DAYS old with an approved comment or experience. Other reports wait in the queue.
 COMMENTS_REPORTS_TO_HIDE = 3
+COMMENTS_REPORTER_MIN_DAYS = 3
+COMMENTS_REPORTS_PER_DAY = 10
 # (comments allowed, per seconds): members who joined within COMMENTS_NEW_MEMBER_DAYS get the stricter one.
 COMMENTS_NEW_MEMBER_DAYS = 7
 COMMENTS_RATE_NEW_MEMBER = (3, 10 * 60)

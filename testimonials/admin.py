@@ -1,12 +1,22 @@
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
-from ldnsite.moderation.actions import apply_transition
+from ldnsite.moderation.actions import decide_after_reading
 from ldnsite.moderation.views import RejectionForm
+from ldnsite.moderation.views import _record as record_rows
 
 from . import moderation
 from .models import Testimonial, TestimonialContent, TestimonialRevision
+
+
+def _read_testimonial(testimonial: Testimonial) -> dict:
+    return {
+        "heading": testimonial.title,
+        "status": testimonial.get_status_display().lower(),
+        "details": record_rows(testimonial, testimonial.author),
+        "text": testimonial.narrative,
+        "version": testimonial.fingerprint,
+    }
 
 
 class RevisionInline(admin.StackedInline):
@@ -69,32 +79,24 @@ class TestimonialAdmin(admin.ModelAdmin):
         return queryset.exclude(author=request.user)
 
     @admin.action(description="Approve and publish the selected experiences", permissions=["moderate"])
-    def approve_selected(self, request, queryset) -> None:
-        apply_transition(
-            self, request, self._others_only(request, queryset), moderation.approve, "experience(s) published"
-        )
+    def approve_selected(self, request, queryset) -> TemplateResponse | None:
+        """First show each experience in full; then publish the versions read."""
+        return decide_after_reading(
+            self, request, self._others_only(request, queryset), moderation.approve,
+            done="experience(s) published", title="Approve and publish member experiences",
+            explanation="Only experiences that are still waiting for a moderator can be published; any "
+            "others are left as they are. Each author gets an e-mail.",
+            button="Publish these experiences", read=_read_testimonial,
+        )  # fmt: skip
 
     @admin.action(description="Reject the selected experiences, with a reason…", permissions=["moderate"])
     def reject_selected(self, request, queryset) -> TemplateResponse | None:
-        """First show a page asking for the reason the authors will read; then reject with it."""
-        form = RejectionForm(request.POST if request.POST.get("post") == "yes" else None)
-        if form.is_bound and form.is_valid():
-            apply_transition(
-                self,
-                request,
-                self._others_only(request, queryset),
-                moderation.reject,
-                "experience(s) rejected",
-                reason=form.full_reason,
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Reject member experiences",
-            "opts": self.model._meta,
-            "queryset": queryset,
-            "form": form,
-            "action_name": "reject_selected",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "moderation/admin_reject.html", context)
+        """First show each experience and ask for the reason the authors will read; then reject with it."""
+        return decide_after_reading(
+            self, request, self._others_only(request, queryset), moderation.reject,
+            done="experience(s) rejected", title="Reject member experiences",
+            explanation="Only experiences that are still waiting for a moderator can be rejected; any others "
+            "are left as they are, and you are told which. Each author gets an e-mail with the reason.",
+            button="Reject with this reason", read=_read_testimonial, form_class=RejectionForm,
+            reason_from=lambda form: form.full_reason,
+        )  # fmt: skip

@@ -35,18 +35,26 @@ def experiences_under_name(member):
     )
 
 
+def has_approved_story(member) -> bool:
+    """A published experience, named or not, is an approved contribution: its author's reports count."""
+    from .models import Testimonial
+
+    return Testimonial.objects.public().filter(author=member).exists()
+
+
 class TestimonialsConfig(AppConfig):
     name = "testimonials"
     verbose_name = "Member experiences"
 
     def ready(self):
         from ldnsite.accounts import profiles
-        from ldnsite.comments import subjects
+        from ldnsite.comments import contributions, subjects
 
         from . import caching
         from .models import Testimonial
 
         caching.register()
+        contributions.register("testimonials", has_approved=has_approved_story)
         subjects.register(
             Testimonial,
             anonymous_author=anonymous_author,

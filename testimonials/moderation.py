@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ldnsite.comments.models import MAX_DEPTH, Comment
-from ldnsite.moderation.exceptions import InvalidTransition
+from ldnsite.moderation.exceptions import InvalidTransition, ItemChanged, refuse_if_changed
 from ldnsite.moderation.models import record
 
 from . import notifications
@@ -22,13 +22,18 @@ from .models import CONSENT_VERSION, Testimonial, TestimonialContent, Testimonia
 Status = Testimonial.Status
 
 
-class ContentChanged(Exception):
-    """The author changed the text after the moderator read it: the decision would publish unread words."""
+class ContentChanged(ItemChanged):
+    """The author changed the text after the moderator read it: the decision would be about unread words.
+
+    The version a moderator's form carries is the content's fingerprint: it covers every field the
+    moderator reads, and the state is guarded by the transition table itself."""
 
 
 def _check_seen(content, seen: str | None) -> None:
-    if seen is not None and seen != content.fingerprint:
-        raise ContentChanged("The author changed this text after you read it.")
+    try:
+        refuse_if_changed(content.fingerprint, seen)
+    except ItemChanged as exc:
+        raise ContentChanged() from exc
 
 
 def _lock(testimonial: Testimonial, action: str, allowed: set[str]) -> Testimonial:
@@ -73,13 +78,14 @@ def approve(testimonial: Testimonial, *, by, seen: str | None = None) -> Testimo
     return locked
 
 
-def reject(testimonial: Testimonial, *, by, reason: str) -> Testimonial:
-    """A moderator turns down a pending testimonial and tells the author why."""
+def reject(testimonial: Testimonial, *, by, reason: str, seen: str | None = None) -> Testimonial:
+    """A moderator turns down a pending testimonial (the version they read) and tells the author why."""
     reason = reason.strip()
     if not reason:
         raise ValueError("A rejection needs a reason the author can act on.")
     with transaction.atomic():
         locked = _lock(testimonial, "reject", {Status.PENDING})
+        _check_seen(locked, seen)
         locked.status = Status.REJECTED
         locked.moderated_by, locked.moderated_at = by, timezone.now()
         locked.rejection_reason = reason
@@ -153,13 +159,16 @@ def approve_revision(revision: TestimonialRevision, *, by, seen: str | None = No
     return testimonial
 
 
-def reject_revision(revision: TestimonialRevision, *, by, reason: str) -> TestimonialRevision:
-    """A moderator turns down an edit; the approved text stays as it was."""
+def reject_revision(
+    revision: TestimonialRevision, *, by, reason: str, seen: str | None = None
+) -> TestimonialRevision:
+    """A moderator turns down an edit (the version they read); the approved text stays as it was."""
     reason = reason.strip()
     if not reason:
         raise ValueError("A rejection needs a reason the author can act on.")
     with transaction.atomic():
         locked = _lock_revision(revision, "reject")
+        _check_seen(locked, seen)
         locked.status = TestimonialRevision.Status.REJECTED
         locked.moderated_by, locked.moderated_at, locked.rejection_reason = by, timezone.now(), reason
         locked.save(update_fields=["status", "moderated_by", "moderated_at", "rejection_reason"])

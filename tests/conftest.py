@@ -112,3 +112,32 @@ def make_article(db, make_user):
         return article
 
     return make
+
+
+@pytest.fixture
+def make_established(make_user, make_article):
+    """make_established(**fields) -> a member whose reports count toward hiding a comment: an account older
+    than COMMENTS_REPORTER_MIN_DAYS with a published comment (under a draft article, so no public page
+    changes because of it)."""
+    from ldnsite.comments.models import Comment, Thread
+
+    def make(**fields):
+        fields.setdefault("date_joined", timezone.now() - timezone.timedelta(days=30))
+        member = make_user(**fields)
+        thread = Thread.objects.create(article=make_article(published=False))
+        Comment.objects.create(
+            thread=thread, author=member, body="An earlier comment.", status=Comment.Status.PUBLISHED
+        )
+        return member
+
+    return make
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user(display_name="Moderator Mira", groups=["Moderators"], is_staff=True)
+
+
+@pytest.fixture
+def other_moderator(make_user):
+    return make_user(display_name="Moderator Otto", groups=["Moderators"], is_staff=True)

@@ -1,16 +1,40 @@
 from django.contrib import admin
 
-from ldnsite.moderation.actions import apply_transition
+from ldnsite.moderation.actions import decide_after_reading
 
 from . import moderation
 from .models import Comment, Report
+
+
+def _read_comment(comment: Comment) -> dict:
+    author = comment.author.display_name if comment.author else "a former member"
+    return {
+        "heading": f"Comment {comment.pk} by {author}",
+        "status": comment.get_status_display().lower(),
+        "text": comment.body,
+        "version": comment.version,
+    }
+
+
+def decision(name: str, transition, description: str, *, done: str, title: str, explanation: str, **kwargs):
+    """An admin action that shows the selected comments in full first and decides on the versions read."""
+
+    @admin.action(description=description, permissions=["moderate"])
+    def action(modeladmin, request, queryset):
+        return decide_after_reading(
+            modeladmin, request, queryset, transition, done=done, title=title, explanation=explanation,
+            button=title, read=_read_comment, **kwargs,
+        )  # fmt: skip
+
+    action.__name__ = name
+    return action
 
 
 class ReportInline(admin.TabularInline):
     model = Report
     extra = 0
     can_delete = False
-    fields = ["reason", "note", "reporter", "created_at", "resolved_at"]
+    fields = ["reason", "note", "reporter", "created_at", "counts_toward_hiding", "resolved_at", "outcome"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -35,10 +59,33 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         "created_at",
         "edited_at",
+        "reviewed_at",
+        "version",
     ]
     fields = readonly_fields
     inlines = [ReportInline]
-    actions = ["publish_held", "restore_hidden", "hide_published", "remove_selected"]
+    actions = [
+        decision("publish_held", moderation.publish, "Publish the selected held comments",
+                 done="comment(s) published", title="Publish these comments",
+                 explanation="Only held comments can be published; any others are left as they are."),
+        decision("restore_hidden", moderation.restore, "Restore the selected hidden comments",
+                 done="comment(s) restored", title="Restore these comments",
+                 explanation="Hidden comments are shown again and their open reports are dismissed.",
+                 reason="Reviewed in the admin"),
+        decision("dismiss_reports", moderation.dismiss, "Dismiss the reports on the selected comments",
+                 done="comment(s) kept, their reports dismissed",
+                 title="Dismiss the reports on these comments",
+                 explanation="The comments stay published and their open reports are closed as dismissed.",
+                 reason="Reviewed in the admin: the comment keeps to the community guidelines."),
+        decision("hide_published", moderation.hide, "Hide the selected comments for review",
+                 done="comment(s) hidden", title="Hide these comments",
+                 explanation="Published comments are hidden until a moderator decides on them.",
+                 reason="Hidden by a moderator in the admin"),
+        decision("remove_selected", moderation.remove, "Remove the selected comments",
+                 done="comment(s) removed", title="Remove these comments",
+                 explanation="Removed comments leave a placeholder, so replies keep their place.",
+                 reason="Removed by a moderator in the admin"),
+    ]  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -46,48 +93,19 @@ class CommentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description="Publish the selected held comments", permissions=["moderate"])
-    def publish_held(self, request, queryset) -> None:
-        apply_transition(self, request, queryset, moderation.publish, "comment(s) published")
-
-    @admin.action(description="Restore the selected hidden comments", permissions=["moderate"])
-    def restore_hidden(self, request, queryset) -> None:
-        apply_transition(
-            self, request, queryset, moderation.restore, "comment(s) restored", reason="Reviewed in the admin"
-        )
-
-    @admin.action(description="Hide the selected comments for review", permissions=["moderate"])
-    def hide_published(self, request, queryset) -> None:
-        apply_transition(
-            self,
-            request,
-            queryset,
-            moderation.hide,
-            "comment(s) hidden",
-            reason="Hidden by a moderator in the admin",
-        )
-
-    @admin.action(description="Remove the selected comments", permissions=["moderate"])
-    def remove_selected(self, request, queryset) -> None:
-        apply_transition(
-            self,
-            request,
-            queryset,
-            moderation.remove,
-            "comment(s) removed",
-            reason="Removed by a moderator in the admin",
-        )
-
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("comments.moderate_comment")
 
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["comment", "reason", "reporter", "created_at", "resolved_at"]
-    list_filter = ["reason", "resolved_at"]
+    list_display = ["comment", "reason", "reporter", "created_at", "counts_toward_hiding", "outcome"]
+    list_filter = ["reason", "outcome", "counts_toward_hiding"]
     list_select_related = ["comment", "reporter"]
-    readonly_fields = ["comment", "reporter", "reason", "note", "created_at", "resolved_at"]
+    readonly_fields = [
+        "comment", "reporter", "reason", "note", "created_at", "counts_toward_hiding", "resolved_at",
+        "outcome",
+    ]  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
         return False

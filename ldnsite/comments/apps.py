@@ -18,6 +18,12 @@ def is_shown(comment) -> bool:
     return comment.status != comment.Status.HELD
 
 
+def has_published_comment(member) -> bool:
+    from .models import Comment
+
+    return Comment.objects.filter(author=member, status=Comment.Status.PUBLISHED).exists()
+
+
 class CommentsConfig(AppConfig):
     name = "ldnsite.comments"
     label = "comments"
@@ -26,6 +32,8 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from ldnsite import pagecache
 
+        from . import contributions
         from .models import Comment
 
         pagecache.register(Comment, pages=subject_page, when=is_shown)
+        contributions.register("comments", has_approved=has_published_comment)

@@ -75,6 +75,12 @@ class Comment(models.Model):
     status = models.CharField(max_length=12, choices=Status, default=Status.HELD)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # When a moderator last passed this text (publishing it from the queue, restoring it): from then on an
+    # edit by its author waits for review as a CommentRevision, and the passed text stays shown.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every change a moderator decides on (text, state, reports, a pending edit). Moderation forms
+    # carry the version the moderator read; a decision on an older one is refused (see comments.moderation).
+    version = models.PositiveIntegerField(default=1, editable=False)
     # A token from the form that was submitted: the same form sent twice makes one comment.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
@@ -119,6 +125,10 @@ class Comment(models.Model):
     def is_edited(self) -> bool:
         return self.edited_at is not None
 
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
+
     def can_be_edited_by(self, user, *, now=None) -> bool:
         now = now or timezone.now()
         return (
@@ -130,7 +140,8 @@ class Comment(models.Model):
 
 
 class Report(models.Model):
-    """A member's flag on a comment; one per member per comment."""
+    """A member's flag on a comment; one per member per comment. Only reports from established members
+    (old enough, with an approved contribution) count toward hiding the comment before a moderator looks."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam or advertising"
@@ -140,21 +151,50 @@ class Report(models.Model):
         ABUSE = "abuse", "Abuse or harassment"
         AT_RISK = "at_risk", "Someone may be at risk"
 
+    class Outcome(models.TextChoices):
+        DISMISSED = "dismissed", "Dismissed: the comment stays"
+        UPHELD = "upheld", "Upheld: the comment was removed"
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(max_length=20, choices=Reason)
     note = models.TextField(blank=True, validators=[MaxLengthValidator(1_000)])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Decided when the report is made: was the reporter established then (see comments.moderation.report)?
+    counts_toward_hiding = models.BooleanField(default=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome, blank=True)
 
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["comment", "reporter"], name="comments_report_one_per_member")
+            models.UniqueConstraint(fields=["comment", "reporter"], name="comments_report_one_per_member"),
+            models.CheckConstraint(
+                condition=(Q(resolved_at__isnull=True) & Q(outcome=""))
+                | (Q(resolved_at__isnull=False) & ~Q(outcome="")),
+                name="comments_report_resolved_has_outcome",
+            ),
         ]
+        indexes = [models.Index(fields=["reporter", "created_at"], name="comments_report_daily_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class CommentRevision(models.Model):
+    """An author's edit of a comment a moderator passed; the passed text stays shown until a moderator
+    reads this. It exists only while it waits: approving moves its text into the comment, rejecting drops it,
+    and the moderation log keeps the decision, so no copy of a member's words outlives their comment."""
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="pending_revision")
+    body = models.TextField(validators=[MaxLengthValidator(MAX_COMMENT_LENGTH)])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Edit of comment {self.comment_id}"
 
 
 class Subscription(models.Model):

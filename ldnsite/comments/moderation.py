@@ -1,29 +1,36 @@
-"""Every change to a comment's state: submit, publish, hide, restore, remove, delete, plus reports.
+"""Every change to a comment's state: submit, publish, hide, restore, remove, dismiss, delete, edits and their
+review, plus reports.
 
 Each function runs in one transaction, locks the row, refuses moves the table below does not allow, writes
 one ModerationEvent, and queues its e-mail in that transaction (ldnsite.mail delivers it after the commit).
+
+A moderator's decision names the version of the comment they read (`seen`, from the form): every change
+they decide on (the text, the state, a new report, a pending edit) bumps Comment.version, and a decision
+on an older version is refused with ItemChanged. Nobody decides on their own comment or its reports.
 """
 
-import contextlib
-
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ldnsite.mail import delivery as mail
-from ldnsite.moderation.exceptions import InvalidTransition
+from ldnsite.mfa import holds_privileges
+from ldnsite.moderation.exceptions import InvalidTransition, OwnContent, refuse_if_changed
 from ldnsite.moderation.models import record
 
-from . import notifications
+from . import contributions, notifications
 from .managers import is_moderator
-from .models import MAX_DEPTH, Comment, Report, Subscription, Thread
+from .models import MAX_DEPTH, Comment, CommentRevision, Report, Subscription, Thread
 
 Status = Comment.Status
+Outcome = Report.Outcome
 
 ALLOWED_FROM = {
     "publish": {Status.HELD},
     "hide": {Status.PUBLISHED},
     "restore": {Status.HIDDEN},
+    "dismiss": {Status.PUBLISHED},
     "remove": {Status.HELD, Status.PUBLISHED, Status.HIDDEN},
     "delete": {Status.HELD, Status.PUBLISHED, Status.HIDDEN},
 }
@@ -31,13 +38,24 @@ TARGET = {
     "publish": Status.PUBLISHED,
     "hide": Status.HIDDEN,
     "restore": Status.PUBLISHED,
+    "dismiss": Status.PUBLISHED,
     "remove": Status.REMOVED,
     "delete": Status.DELETED,
 }
+# What a decision does to the open reports: restoring or dismissing says they were wrong, removing that
+# they were right. Hiding leaves them open for the moderator who decides.
+REPORT_OUTCOME = {"restore": Outcome.DISMISSED, "dismiss": Outcome.DISMISSED, "remove": Outcome.UPHELD}
+# A moderator passed the text: later edits by its author wait for review.
+REVIEWS_TEXT = {"publish", "restore", "dismiss"}
+DAY = timezone.timedelta(days=1)
 
 
 class AlreadyReported(Exception):
     pass
+
+
+class TooManyReports(Exception):
+    """The member reached COMMENTS_REPORTS_PER_DAY in the last 24 hours."""
 
 
 class EditWindowClosed(Exception):
@@ -78,19 +96,36 @@ def submit(
     return comment
 
 
-def _move(comment: Comment, action: str, *, by, reason: str = "", **changes) -> Comment:
+def _refuse_own(comment: Comment, by) -> None:
+    if by is not None and comment.author_id is not None and comment.author_id == by.pk:
+        raise OwnContent("This comment is your own; another moderator needs to decide on it.")
+
+
+def _move(comment: Comment, action: str, *, by, reason: str = "", seen=None, **changes) -> Comment:
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if action not in ("delete", "remove"):  # taking one's own words down is always allowed
+            _refuse_own(locked, by)
         if locked.status not in ALLOWED_FROM[action]:
             raise InvalidTransition(locked, action, locked.get_status_display().lower())
+        open_reports = locked.reports.filter(resolved_at__isnull=True)
+        if action == "dismiss" and not open_reports.exists():
+            raise InvalidTransition(locked, action, "published with no open reports")
+        refuse_if_changed(locked.version, seen)
+        now = timezone.now()
         from_state = locked.status
         locked.status = TARGET[action]
+        locked.version += 1
+        if action in REVIEWS_TEXT:
+            changes["reviewed_at"] = now
         for field, value in changes.items():
             setattr(locked, field, value)
-        locked.save(update_fields=["status", *changes])
+        locked.save(update_fields=["status", "version", *changes])
         record(locked, actor=by, action=action, from_state=from_state, to_state=locked.status, reason=reason)
-        if action in ("restore", "remove"):
-            locked.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        if action in REPORT_OUTCOME:
+            open_reports.update(resolved_at=now, outcome=REPORT_OUTCOME[action])
+        if locked.is_gone:  # an edit of a removed or deleted comment has nothing left to change
+            CommentRevision.objects.filter(comment=locked).delete()
         if locked.status != Status.PUBLISHED:  # taken down: followers must not be mailed its text after all
             mail.withdraw(locked)
         if action == "publish":
@@ -98,24 +133,31 @@ def _move(comment: Comment, action: str, *, by, reason: str = "", **changes) -> 
     return locked
 
 
-def publish(comment: Comment, *, by, reason: str = "") -> Comment:
+def publish(comment: Comment, *, by, reason: str = "", seen=None) -> Comment:
     """A held comment is approved by a moderator and becomes public (subscribers hear of it then)."""
-    return _move(comment, "publish", by=by, reason=reason)
+    return _move(comment, "publish", by=by, reason=reason, seen=seen)
 
 
-def hide(comment: Comment, *, by, reason: str) -> Comment:
-    """A published comment is hidden until a moderator decides (by a moderator, or by three reports)."""
-    return _move(comment, "hide", by=by, reason=reason)
+def hide(comment: Comment, *, by, reason: str, seen=None) -> Comment:
+    """A published comment is hidden until a moderator decides (by a moderator, or by established reports)."""
+    return _move(comment, "hide", by=by, reason=reason, seen=seen)
 
 
-def restore(comment: Comment, *, by, reason: str = "") -> Comment:
-    """A hidden comment is judged fine and shown again; its open reports are resolved."""
-    return _move(comment, "restore", by=by, reason=reason)
+def restore(comment: Comment, *, by, reason: str = "", seen=None) -> Comment:
+    """A hidden comment is judged fine and shown again; its open reports are dismissed."""
+    return _move(comment, "restore", by=by, reason=reason, seen=seen)
 
 
-def remove(comment: Comment, *, by, reason: str) -> Comment:
+def dismiss(comment: Comment, *, by, reason: str, seen=None) -> Comment:
+    """A moderator judges a reported, still shown comment fine: it stays, its open reports are dismissed."""
+    if not reason.strip():
+        raise ValueError("Dismissing reports needs a reason for the log.")
+    return _move(comment, "dismiss", by=by, reason=reason.strip(), seen=seen)
+
+
+def remove(comment: Comment, *, by, reason: str, seen=None) -> Comment:
     """A moderator removes a comment for good; a placeholder keeps the replies in place."""
-    return _move(comment, "remove", by=by, reason=reason)
+    return _move(comment, "remove", by=by, reason=reason, seen=seen)
 
 
 def delete_by_author(comment: Comment, *, by) -> Comment:
@@ -125,31 +167,107 @@ def delete_by_author(comment: Comment, *, by) -> Comment:
     return _move(comment, "delete", by=by, body="")
 
 
-def edit(comment: Comment, *, by, body: str) -> Comment:
-    """The author corrects their comment within the edit window; it is marked as edited."""
+def edit(comment: Comment, *, by, body: str) -> Comment | CommentRevision:
+    """The author corrects their comment within the edit window. A text a moderator passed stays shown and
+    the edit waits for review (a CommentRevision); any other text changes at once, marked as edited."""
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         now = timezone.now()
         if not locked.can_be_edited_by(by, now=now):
             raise EditWindowClosed("This comment can no longer be edited.")
+        locked.version += 1
+        if locked.is_reviewed and locked.status == Status.PUBLISHED:
+            if body == locked.body:  # back to the passed text: nothing is left to review
+                CommentRevision.objects.filter(comment=locked).delete()
+                locked.save(update_fields=["version"])
+                return locked
+            revision, _ = CommentRevision.objects.update_or_create(
+                comment=locked, defaults={"body": body, "created_at": now}
+            )
+            locked.save(update_fields=["version"])
+            record(locked, actor=by, action="revise", from_state=locked.status, to_state=locked.status)
+            return revision
         locked.body = body
         locked.edited_at = now
-        locked.save(update_fields=["body", "edited_at"])
+        locked.save(update_fields=["body", "edited_at", "version"])
     return locked
 
 
+def _lock_revision(revision: CommentRevision, action: str, *, by, seen) -> tuple[Comment, CommentRevision]:
+    locked = Comment.objects.select_for_update().get(pk=revision.comment_id)
+    _refuse_own(locked, by)
+    pending = CommentRevision.objects.filter(comment=locked).first()
+    if pending is None:
+        raise InvalidTransition(locked, action, "without an edit waiting")
+    if locked.status != Status.PUBLISHED:
+        raise InvalidTransition(locked, action, locked.get_status_display().lower())
+    refuse_if_changed(locked.version, seen)
+    return locked, pending
+
+
+def approve_revision(revision: CommentRevision, *, by, seen=None) -> Comment:
+    """A moderator accepts an edit: the comment now shows the text they read."""
+    with transaction.atomic():
+        locked, pending = _lock_revision(revision, "approve an edit of", by=by, seen=seen)
+        locked.body = pending.body
+        locked.edited_at = pending.created_at
+        locked.reviewed_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["body", "edited_at", "reviewed_at", "version"])
+        pending.delete()
+        record(locked, actor=by, action="approve_revision", from_state=locked.status, to_state=locked.status)
+    return locked
+
+
+def reject_revision(revision: CommentRevision, *, by, reason: str = "", seen=None) -> Comment:
+    """A moderator turns an edit down; the text they passed earlier stays shown."""
+    with transaction.atomic():
+        locked, pending = _lock_revision(revision, "reject an edit of", by=by, seen=seen)
+        locked.version += 1
+        locked.save(update_fields=["version"])
+        pending.delete()
+        record(
+            locked, actor=by, action="reject_revision", from_state=locked.status, to_state=locked.status,
+            reason=reason,
+        )  # fmt: skip
+    return locked
+
+
+def counts_toward_hiding(member, *, now=None) -> bool:
+    """Established: an account old enough, with something a moderator (or the open door) approved."""
+    now = now or timezone.now()
+    old_enough = now - member.date_joined >= timezone.timedelta(days=settings.COMMENTS_REPORTER_MIN_DAYS)
+    return old_enough and contributions.has_approved_contribution(member)
+
+
 def report(comment: Comment, *, by, reason: str, note: str = "") -> Report:
-    """A member flags a comment once; at REPORTS_TO_HIDE different members it is hidden for review."""
-    try:
-        with transaction.atomic():
-            created = Report.objects.create(comment=comment, reporter=by, reason=reason, note=note)
-    except IntegrityError as exc:
-        raise AlreadyReported("You have already reported this comment.") from exc
-    open_reports = comment.reports.filter(resolved_at__isnull=True).values("reporter").distinct().count()
-    if open_reports >= settings.COMMENTS_REPORTS_TO_HIDE:
-        # Already hidden, held or removed: nothing more to do.
-        with contextlib.suppress(InvalidTransition):
-            hide(comment, by=None, reason=f"Hidden automatically after {open_reports} reports.")
+    """A member flags a comment once, up to COMMENTS_REPORTS_PER_DAY a day. Reports from established
+    members count: at COMMENTS_REPORTS_TO_HIDE of them the comment is hidden for review, unless its author
+    is a moderator or an editor (theirs wait in the queue, shown)."""
+    now = timezone.now()
+    with transaction.atomic():
+        # One member's reports are counted one at a time, so two at once cannot both be the tenth.
+        get_user_model().objects.select_for_update().filter(pk=by.pk).first()
+        sent_today = Report.objects.filter(reporter=by, created_at__gt=now - DAY).count()
+        if sent_today >= settings.COMMENTS_REPORTS_PER_DAY:
+            raise TooManyReports(settings.COMMENTS_REPORTS_PER_DAY)
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.author_id == by.pk:
+            raise OwnContent("You cannot report your own comment.")
+        try:
+            with transaction.atomic():
+                created = Report.objects.create(
+                    comment=locked, reporter=by, reason=reason, note=note, created_at=now,
+                    counts_toward_hiding=counts_toward_hiding(by, now=now),
+                )  # fmt: skip
+        except IntegrityError as exc:
+            raise AlreadyReported("You have already reported this comment.") from exc
+        locked.version += 1
+        locked.save(update_fields=["version"])
+        counted = locked.reports.filter(resolved_at__isnull=True, counts_toward_hiding=True).count()
+        exempt = locked.author is not None and holds_privileges(locked.author)
+        if counted >= settings.COMMENTS_REPORTS_TO_HIDE and not exempt and locked.status == Status.PUBLISHED:
+            hide(locked, by=None, reason=f"Hidden automatically after {counted} reports.")
     return created
 
 

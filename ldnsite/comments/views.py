@@ -17,7 +17,7 @@ from testimonials.models import Testimonial
 
 from . import moderation, notifications
 from .forms import CommentForm, EditCommentForm, ReportForm
-from .models import Comment, Subscription, Thread, new_submission_token
+from .models import Comment, CommentRevision, Subscription, Thread, new_submission_token
 from .threads import comment_url, has_verified_email
 
 # Which objects can be discussed: (the public door, the field that names one in the URL).
@@ -77,7 +77,7 @@ def _rate_limited(user) -> bool:
     return is_limited(f"comment:{user.pk}", limit=limit, period=period)
 
 
-@login_required_keeping_draft
+@login_required_keeping_draft(CommentForm)
 @require_http_methods(["GET", "POST"])
 def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | None = None) -> HttpResponse:
     """GET: the form on a page of its own (replies without JavaScript). POST: post a comment or a reply."""
@@ -160,17 +160,31 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
             request, "Comments can be edited for 15 minutes after posting; this one can no longer be."
         )
         return redirect(comment_url(comment))
-    form = EditCommentForm(request.POST or None, initial={"body": comment.body})
+    # An edit waiting for review: go on from it, not from the approved text.
+    pending = CommentRevision.objects.filter(comment=comment).first()
+    form = EditCommentForm(request.POST or None, initial={"body": (pending or comment).body})
     if request.method == "POST" and form.is_valid():
         try:
-            moderation.edit(comment, by=request.user, body=form.cleaned_data["body"])
+            result = moderation.edit(comment, by=request.user, body=form.cleaned_data["body"])
         except moderation.EditWindowClosed as exc:
             form.add_error(None, f"{exc} Copy your text if you want to keep it.")
         else:
-            messages.success(request, "Your comment is updated.")
+            if isinstance(result, CommentRevision):
+                messages.success(
+                    request,
+                    "Your changes are saved and wait for a moderator. Until they are approved, the text a "
+                    "moderator already approved stays on the page.",
+                )
+            else:
+                messages.success(request, "Your comment is updated.")
             return redirect(comment_url(comment))
     status = 400 if request.method == "POST" else 200
-    return render(request, "comments/comment_edit.html", {"comment": comment, "form": form}, status=status)
+    return render(
+        request,
+        "comments/comment_edit.html",
+        {"comment": comment, "form": form, "has_pending_edit": pending is not None},
+        status=status,
+    )
 
 
 @login_required
@@ -200,18 +214,31 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Please confirm your e-mail address before you report a comment.")
         return redirect("account_email")
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            moderation.report(
-                comment, by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
-            )
-        except moderation.AlreadyReported:
-            messages.info(request, "You have already reported this comment. Moderators will look at it.")
-        else:
-            messages.success(request, "Thank you. Moderators will look at this comment.")
-        return redirect(comment.thread.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(request, "comments/report_form.html", {"comment": comment, "form": form}, status=status)
+
+    def form_page(status: int) -> HttpResponse:
+        return render(request, "comments/report_form.html", {"comment": comment, "form": form}, status=status)
+
+    if request.method == "GET":
+        return form_page(200)
+    if not form.is_valid():
+        return form_page(400)
+    try:
+        moderation.report(
+            comment, by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+        )
+    except moderation.AlreadyReported:
+        messages.info(request, "You have already reported this comment. Moderators will look at it.")
+    except moderation.TooManyReports as exc:
+        form.add_error(
+            None,
+            f"You have sent {exc.args[0]} reports in the last 24 hours, the most one member can send in a "
+            "day. Moderators will read the ones you sent. Please send this one tomorrow: what you wrote is "
+            "still below. If someone may be in danger right now, contact your local emergency services.",
+        )
+        return form_page(429)
+    else:
+        messages.success(request, "Thank you. Moderators will look at this comment.")
+    return redirect(comment.thread.get_absolute_url())
 
 
 @login_required

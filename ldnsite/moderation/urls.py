@@ -10,4 +10,7 @@ urlpatterns = [
     path("testimonials/<int:pk>/<str:action>/", views.decide_testimonial, name="decide_testimonial"),
     path("revisions/<int:pk>/<str:action>/", views.decide_revision, name="decide_revision"),
     path("comments/<int:pk>/<str:action>/", views.decide_comment, name="decide_comment"),
+    path(
+        "comments/<int:pk>/edit/<str:action>/", views.decide_comment_revision, name="decide_comment_revision"
+    ),
 ]

@@ -7,13 +7,11 @@ says so.
 
 import re
 from collections.abc import Callable
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,11 +21,12 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from ldnsite.comments import moderation as comment_moderation
-from ldnsite.comments.models import Comment, Report
+from ldnsite.comments.models import Comment, CommentRevision, Report
+from ldnsite.privileges import privilege_required, privileges
 from testimonials import moderation as testimonial_moderation
 from testimonials.models import Testimonial, TestimonialContent, TestimonialRevision
 
-from .exceptions import InvalidTransition
+from .exceptions import STALE_DECISION, InvalidTransition, ItemChanged, OwnContent
 from .models import ModerationEvent
 
 MODERATE_COMMENTS = "comments.moderate_comment"
@@ -35,11 +34,28 @@ MODERATE_TESTIMONIALS = "testimonials.moderate_testimonial"
 COMMENT_ACTIONS = {
     "publish": comment_moderation.publish,
     "restore": comment_moderation.restore,
+    "dismiss": comment_moderation.dismiss,
     "remove": comment_moderation.remove,
 }
+# Decisions the log must explain: the moderator gives a reason.
+COMMENT_ACTIONS_WITH_REASON = {"dismiss": "dismiss its reports", "remove": "remove it"}
+COMMENT_DONE = {
+    "publish": "is published",
+    "restore": "is shown again; its reports are dismissed",
+    "dismiss": "stays published; its reports are dismissed",
+    "remove": "is removed",
+}
+COMMENT_REVISION_ACTIONS = {
+    "approve": (comment_moderation.approve_revision, "The edit of comment {pk} is published."),
+    "reject": (comment_moderation.reject_revision, "The edit of comment {pk} was turned down; the "
+               "approved text stays."),
+}  # fmt: skip
 QUEUE_LIMIT = 100
 # Where a decision sends the moderator back to (?at=...): a section, a card, or the bulk form.
-PLACE = re.compile(r"testimonials|revisions|bulk-form|reject-(testimonial|revision)-\d+")
+PLACE = re.compile(
+    r"testimonials|revisions|bulk-form|reject-(testimonial|revision)-\d+|held-heading|reported-heading"
+    r"|comment-edits"
+)
 NEW_ACCOUNT_DAYS = 7
 ALREADY_DECIDED = "was already decided by another moderator; nothing changed"
 
@@ -103,17 +119,8 @@ class RejectionForm(forms.Form):
         return " ".join(message for messages_ in self.errors.values() for message in messages_)
 
 
-def moderator_required(view: Callable) -> Callable:
-    """Logged in (else to the login page) and a moderator of something (else 403)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not (request.user.has_perm(MODERATE_TESTIMONIALS) or request.user.has_perm(MODERATE_COMMENTS)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Logged in (else to the login page) and acting as a moderator of something (else 403).
+moderator_required = privilege_required(MODERATE_TESTIMONIALS, MODERATE_COMMENTS)
 
 
 class SubqueryCount(Subquery):
@@ -209,6 +216,8 @@ def _pending_revisions(user, now) -> tuple[list[TestimonialRevision], int]:
 
 
 def _comment_queue() -> dict:
+    """Held comments, reported or hidden ones, and edits of approved comments. Each card's forms carry the
+    comment's version, so a decision on a comment that changed since is refused."""
     open_reports = Prefetch(
         "reports", queryset=Report.objects.filter(resolved_at__isnull=True).order_by("created_at")
     )
@@ -222,14 +231,18 @@ def _comment_queue() -> dict:
         .filter(Q(status=Comment.Status.HIDDEN) | Q(open_report_count__gt=0))
         .order_by("created_at", "pk")[:QUEUE_LIMIT]
     )
-    return {"held": held, "reported": reported}
+    comment_edits = CommentRevision.objects.filter(comment__status=Comment.Status.PUBLISHED).select_related(
+        "comment__author", *(f"comment__thread__{subject}" for subject in ("article", "study", "testimonial"))
+    )[:QUEUE_LIMIT]
+    return {"held": held, "reported": reported, "comment_edits": comment_edits}
 
 
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The moderators' page: waiting member experiences and edits, then held and reported comments."""
-    can_testimonials = request.user.has_perm(MODERATE_TESTIMONIALS)
-    can_comments = request.user.has_perm(MODERATE_COMMENTS)
+    acting = privileges(request)
+    can_testimonials = acting.has(MODERATE_TESTIMONIALS)
+    can_comments = acting.has(MODERATE_COMMENTS)
     context = {
         "can_moderate_testimonials": can_testimonials,
         "can_moderate_comments": can_comments,
@@ -267,11 +280,11 @@ def _decide(request: HttpRequest, name: str, transition: Callable, obj, **kwargs
     except ObjectDoesNotExist:
         messages.warning(request, f"{name} no longer exists (its author may have deleted it).")
         return False
-    except testimonial_moderation.ContentChanged:
-        messages.warning(
-            request, f"{name} was changed by its author after you opened the queue. Read it again before "
-            "you decide; nothing changed.",
-        )  # fmt: skip
+    except ItemChanged:
+        messages.warning(request, f"{name}: {STALE_DECISION} Nothing changed.")
+        return False
+    except OwnContent:
+        messages.error(request, f"{name} is your own; another moderator needs to decide on it.")
         return False
     return True
 
@@ -301,15 +314,14 @@ def _decide_one(request: HttpRequest, obj, *, name: str, author_id, place: str, 
         if not form.is_valid():
             messages.error(request, f"{name}: {form.first_error()} Nothing was changed.")
             return _back_to(reason_form)
-        if _decide(request, name, reject, obj, reason=form.full_reason):
+        if _decide(request, name, reject, obj, reason=form.full_reason, seen=request.POST.get("seen", "")):
             messages.success(request, rejected)
     else:
         raise Http404("No such decision.")
     return _back_to(place)
 
 
-@login_required
-@permission_required(MODERATE_TESTIMONIALS, raise_exception=True)
+@privilege_required(MODERATE_TESTIMONIALS)
 @require_POST
 def decide_testimonial(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     testimonial = Testimonial.objects.filter(pk=pk).first()
@@ -326,8 +338,7 @@ def decide_testimonial(request: HttpRequest, pk: int, action: str) -> HttpRespon
     )  # fmt: skip
 
 
-@login_required
-@permission_required(MODERATE_TESTIMONIALS, raise_exception=True)
+@privilege_required(MODERATE_TESTIMONIALS)
 @require_POST
 def decide_revision(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     revision = TestimonialRevision.objects.select_related("testimonial").filter(pk=pk).first()
@@ -344,8 +355,7 @@ def decide_revision(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     )  # fmt: skip
 
 
-@login_required
-@permission_required(MODERATE_TESTIMONIALS, raise_exception=True)
+@privilege_required(MODERATE_TESTIMONIALS)
 @require_POST
 def decide_testimonials_in_bulk(request: HttpRequest) -> HttpResponse:
     """Approve, or reject with one reason, every ticked experience; each one on its own."""
@@ -369,8 +379,7 @@ def decide_testimonials_in_bulk(request: HttpRequest) -> HttpResponse:
     done = 0
     for testimonial in Testimonial.objects.filter(pk__in=ids).order_by("submitted_at", "pk"):
         name = _testimonial_name(testimonial)
-        if action == "approve":
-            kwargs["seen"] = request.POST.get(f"seen-{testimonial.pk}", "")
+        kwargs["seen"] = request.POST.get(f"seen-{testimonial.pk}", "")
         if not _refuse_own(request, name, testimonial.author_id) and _decide(
             request, name, transition, testimonial, **kwargs
         ):
@@ -384,21 +393,40 @@ def decide_testimonials_in_bulk(request: HttpRequest) -> HttpResponse:
     return _back_to("testimonials")
 
 
-@login_required
-@permission_required(MODERATE_COMMENTS, raise_exception=True)
+@privilege_required(MODERATE_COMMENTS)
 @require_POST
 def decide_comment(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Publish, restore, dismiss the reports on, or remove one comment: the version the moderator read."""
     if action not in COMMENT_ACTIONS:
         raise Http404("No such decision.")
     comment = get_object_or_404(Comment, pk=pk)
+    place = "held-heading" if comment.status == Comment.Status.HELD else "reported-heading"
     reason = request.POST.get("reason", "").strip()[:500]
-    if action == "remove" and not reason:
-        messages.error(request, f"Comment {pk}: give a reason to remove it.")
-        return redirect("moderation:queue")
-    try:
-        COMMENT_ACTIONS[action](comment, by=request.user, reason=reason)
-    except InvalidTransition:
-        messages.warning(request, f"Comment {pk} was already decided by another moderator; nothing changed.")
-    else:
-        messages.success(request, f"Comment {pk}: {action} done.")
-    return redirect("moderation:queue")
+    if action in COMMENT_ACTIONS_WITH_REASON and not reason:
+        messages.error(request, f"Comment {pk}: give a reason to {COMMENT_ACTIONS_WITH_REASON[action]}. "
+                                "Nothing was changed.")  # fmt: skip
+        return _back_to(place)
+    name = f"Comment {pk}"
+    seen = request.POST.get("seen", "")
+    if _decide(request, name, COMMENT_ACTIONS[action], comment, reason=reason, seen=seen):
+        messages.success(request, f"{name} {COMMENT_DONE[action]}.")
+    return _back_to(place)
+
+
+@privilege_required(MODERATE_COMMENTS)
+@require_POST
+def decide_comment_revision(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Approve or turn down the edit waiting on comment `pk` (the version the moderator read)."""
+    if action not in COMMENT_REVISION_ACTIONS:
+        raise Http404("No such decision.")
+    revision = CommentRevision.objects.filter(comment_id=pk).first()
+    if revision is None:
+        messages.warning(request, f"The edit of comment {pk} {ALREADY_DECIDED}.")
+        return _back_to("comment-edits")
+    transition, done = COMMENT_REVISION_ACTIONS[action]
+    kwargs = {"seen": request.POST.get("seen", "")}
+    if action == "reject":
+        kwargs["reason"] = request.POST.get("reason", "").strip()[:500]
+    if _decide(request, f"The edit of comment {pk}", transition, revision, **kwargs):
+        messages.success(request, done.format(pk=pk))
+    return _back_to("comment-edits")

@@ -111,13 +111,18 @@ def report_as(reporter, comment, *, reason="misinformation", note="", follow=Fal
 
 
 def admin_action(user, action: str, *comments):
+    """Choose an admin action, then confirm it on the page that shows the comments, as read there."""
     client = Client()
     client.force_login(user)
-    return client.post(
-        "/admin/comments/comment/",
-        {"action": action, "_selected_action": [str(c.pk) for c in comments]},
-        follow=True,
-    )
+    choose = {"action": action, "_selected_action": [str(c.pk) for c in comments]}
+    shown = client.post("/admin/comments/comment/", choose)
+    html = shown.content.decode()
+    if shown.status_code != 200 or 'name="post" value="yes"' not in html:  # refused: nothing to confirm
+        return shown
+    for comment in comments:
+        assert f'name="seen-{comment.pk}" value="{comment.version}"' in html
+    versions = {f"seen-{c.pk}": str(c.version) for c in comments}
+    return client.post("/admin/comments/comment/", {**choose, **versions, "post": "yes"}, follow=True)
 
 
 # --- The first comment waits for a moderator ----------------------------------------------------------------
@@ -268,9 +273,9 @@ def test_anonymous_reader_must_log_in_to_report(client, published):
 
 
 def test_three_reports_hide_a_comment_until_a_moderator_decides(
-    article, published, make_user, moderator, django_capture_on_commit_callbacks
+    article, published, make_user, make_established, moderator, django_capture_on_commit_callbacks
 ):
-    reporters = [make_user(display_name=f"Reporter {n}") for n in range(3)]
+    reporters = [make_established(display_name=f"Reporter {n}") for n in range(3)]
     bystander = make_user(display_name="Bystander Bea")
     for reporter in reporters[:2]:
         report_as(reporter, published)
@@ -297,10 +302,10 @@ def test_three_reports_hide_a_comment_until_a_moderator_decides(
 
 
 def test_restoring_a_hidden_comment_shows_it_again_and_resolves_its_reports(
-    article, published, make_user, moderator
+    article, published, make_established, moderator
 ):
     for n in range(3):
-        report_as(make_user(display_name=f"Reporter {n}"), published)
+        report_as(make_established(display_name=f"Reporter {n}"), published)
     published.refresh_from_db()
     assert published.status == Comment.Status.HIDDEN
 
@@ -310,16 +315,21 @@ def test_restoring_a_hidden_comment_shows_it_again_and_resolves_its_reports(
     assert published.status == Comment.Status.PUBLISHED
     assert "REPORTED-e85" in page(article.get_absolute_url())
     assert not Report.objects.filter(resolved_at__isnull=True).exists()
+    assert set(Report.objects.values_list("outcome", flat=True)) == {Report.Outcome.DISMISSED}
     event = events_for(published).get(action="restore")
     assert event.actor == moderator and (event.from_state, event.to_state) == ("hidden", "published")
 
 
-def test_after_a_restore_old_reports_do_not_count_towards_hiding_again(published, make_user, moderator):
+def test_after_a_restore_old_reports_do_not_count_towards_hiding_again(
+    published, make_established, moderator
+):
     for n in range(3):
-        report_as(make_user(display_name=f"Reporter {n}"), published)
+        report_as(make_established(display_name=f"Reporter {n}"), published)
+    published.refresh_from_db()
+    assert published.status == Comment.Status.HIDDEN
     moderation.restore(published, by=moderator)
 
-    report_as(make_user(display_name="Late Reporter"), published)
+    report_as(make_established(display_name="Late Reporter"), published)
 
     published.refresh_from_db()
     assert published.status == Comment.Status.PUBLISHED

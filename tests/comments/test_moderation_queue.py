@@ -26,9 +26,10 @@ def test_queue_is_for_moderators_only(client, member, held_comment):
 @pytest.mark.django_db
 def test_moderator_sees_held_comment_and_publishes_it(client, moderator, held_comment):
     client.force_login(moderator)
-    assert "HELD-QUEUE-MARKER" in client.get("/moderation/").content.decode()
+    queue = client.get("/moderation/").content.decode()
+    assert "HELD-QUEUE-MARKER" in queue and f'name="seen" value="{held_comment.version}"' in queue
 
-    response = client.post(f"/moderation/comments/{held_comment.pk}/publish/")
+    response = client.post(f"/moderation/comments/{held_comment.pk}/publish/", {"seen": held_comment.version})
 
     held_comment.refresh_from_db()
     assert response.status_code == 302 and held_comment.is_published
@@ -39,10 +40,11 @@ def test_moderator_sees_held_comment_and_publishes_it(client, moderator, held_co
 @pytest.mark.django_db
 def test_second_moderator_is_told_it_was_already_decided(client, moderator, held_comment, make_user):
     client.force_login(moderator)
-    client.post(f"/moderation/comments/{held_comment.pk}/publish/")
+    seen = {"seen": held_comment.version}
+    client.post(f"/moderation/comments/{held_comment.pk}/publish/", seen)
     client.force_login(make_user(groups=["Moderators"], is_staff=True))
 
-    response = client.post(f"/moderation/comments/{held_comment.pk}/publish/", follow=True)
+    response = client.post(f"/moderation/comments/{held_comment.pk}/publish/", seen, follow=True)
 
     assert "already decided by another moderator" in response.content.decode()
     assert ModerationEvent.objects.filter(action="publish").count() == 1
@@ -52,11 +54,14 @@ def test_second_moderator_is_told_it_was_already_decided(client, moderator, held
 def test_removal_needs_a_reason(client, moderator, held_comment):
     client.force_login(moderator)
 
-    client.post(f"/moderation/comments/{held_comment.pk}/remove/", {"reason": ""})
+    seen = held_comment.version
+    client.post(f"/moderation/comments/{held_comment.pk}/remove/", {"reason": "", "seen": seen})
     held_comment.refresh_from_db()
     assert held_comment.status == Comment.Status.HELD
 
-    client.post(f"/moderation/comments/{held_comment.pk}/remove/", {"reason": "Advertises a pharmacy"})
+    client.post(
+        f"/moderation/comments/{held_comment.pk}/remove/", {"reason": "Advertises a pharmacy", "seen": seen}
+    )
     held_comment.refresh_from_db()
     assert held_comment.status == Comment.Status.REMOVED
     assert ModerationEvent.objects.get(action="remove").reason == "Advertises a pharmacy"

@@ -12,7 +12,7 @@ from PIL import Image
 
 import testimonials.models as testimonial_models
 from ldnsite.comments import moderation as comment_moderation
-from ldnsite.comments.models import Comment, Report, Thread
+from ldnsite.comments.models import Comment, CommentRevision, Report, Thread
 from testimonials import moderation as testimonial_moderation
 from tests import factories
 from tests.factories import story
@@ -106,7 +106,8 @@ def _actions(w) -> dict:
             f"/comments/{w.comment.pk}/edit/",
             {"body": "Hijacked comment."},
             {"owner"},
-            lambda: Comment.objects.get(pk=w.comment.pk).body == "Hijacked comment.",
+            # A moderator published it, so the edit waits for review as a pending revision.
+            lambda: CommentRevision.objects.filter(comment=w.comment, body="Hijacked comment.").exists(),
         ),
         "comment_delete": (
             f"/comments/{w.comment.pk}/delete/",
@@ -128,7 +129,7 @@ def _actions(w) -> dict:
         ),
         "reject_testimonial": (
             f"/moderation/testimonials/{w.pending.pk}/reject/",
-            {"reason": "Please leave out names."},
+            {"reason": "Please leave out names.", "seen": w.pending.fingerprint},
             {"moderator"},
             lambda: testimonial_models.Testimonial.objects.get(pk=w.pending.pk).status == "rejected",
         ),
@@ -146,7 +147,7 @@ def _actions(w) -> dict:
         ),
         "decide_comment": (
             f"/moderation/comments/{w.comment.pk}/remove/",
-            {"reason": "Off topic."},
+            lambda: {"reason": "Off topic.", "seen": Comment.objects.get(pk=w.comment.pk).version},
             {"moderator"},
             lambda: Comment.objects.get(pk=w.comment.pk).status == Comment.Status.REMOVED,
         ),
@@ -351,6 +352,7 @@ def test_smuggled_fields_on_comments_change_nothing(client, world, make_article)
     )
     assert response.status_code == 302
     edited = Comment.objects.get(pk=world.comment.pk)
-    assert (edited.body, edited.status, edited.author) == ("Edited.", Comment.Status.PUBLISHED, world.owner)
+    assert (edited.status, edited.author) == (Comment.Status.PUBLISHED, world.owner)
+    assert edited.pending_revision.body == "Edited."  # approved once: the edit waits for a moderator
     other.refresh_from_db()
     assert not other.is_staff

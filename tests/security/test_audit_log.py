@@ -102,13 +102,15 @@ def test_signup_and_email_confirmation_are_logged_without_address_or_key(
 
 
 @pytest.mark.django_db
-def test_comment_hidden_by_reports_is_logged_without_its_text(caplog, settings, make_article, make_user):
+def test_comment_hidden_by_reports_is_logged_without_its_text(
+    caplog, settings, make_article, make_user, make_established
+):
     settings.COMMENTS_HOLD_FIRST_COMMENT = False
     article = make_article()
     author = make_user(email="poster.audit@example.org")
     body = "LDN cures everything AUDIT-COMMENT-4e1"
     comment = comment_moderation.submit(Thread.objects.create(article=article), author=author, body=body)
-    reporters = [make_user() for _ in range(settings.COMMENTS_REPORTS_TO_HIDE)]
+    reporters = [make_established() for _ in range(settings.COMMENTS_REPORTS_TO_HIDE)]
     for reporter in reporters:
         comment_moderation.report(comment, by=reporter, reason="misinformation", note="AUDIT-NOTE-0b5")
 

@@ -217,7 +217,11 @@ def test_earlier_rejections_and_open_reports_of_the_author_are_counted(
     )  # fmt: skip
     Report.objects.create(comment=comment, reporter=make_user(), reason=Report.Reason.SELLING)
     Report.objects.create(
-        comment=comment, reporter=make_user(), reason=Report.Reason.SPAM, resolved_at=timezone.now()
+        comment=comment,
+        reporter=make_user(),
+        reason=Report.Reason.SPAM,
+        resolved_at=timezone.now(),
+        outcome=Report.Outcome.DISMISSED,
     )
     again = make_testimonial(author=author)
     first_timer = make_testimonial()
@@ -301,7 +305,7 @@ def test_rejecting_without_a_reason_changes_nothing_and_says_so(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/moderation/testimonials/{testimonial.pk}/reject/",
-            {"reason_choice": "", "reason": "   "},
+            {"seen": testimonial.fingerprint, "reason_choice": "", "reason": "   "},
             follow=True,
         )
 
@@ -323,7 +327,7 @@ def test_rejecting_with_own_words_emails_the_author_the_reason(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             f"/moderation/testimonials/{testimonial.pk}/reject/",
-            {"reason": "Please remove your neighbour's name."},
+            {"seen": testimonial.fingerprint, "reason": "Please remove your neighbour's name."},
         )
 
     testimonial.refresh_from_db()
@@ -344,10 +348,17 @@ def test_a_usual_reason_can_be_chosen_and_added_to(
     client.force_login(moderator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/moderation/testimonials/{selling.pk}/reject/", {"reason_choice": "selling"})
+        client.post(
+            f"/moderation/testimonials/{selling.pk}/reject/",
+            {"seen": selling.fingerprint, "reason_choice": "selling"},
+        )
         client.post(
             f"/moderation/testimonials/{instructions.pk}/reject/",
-            {"reason_choice": "instructions", "reason": "The dosing schedule in paragraph 2."},
+            {
+                "seen": instructions.fingerprint,
+                "reason_choice": "instructions",
+                "reason": "The dosing schedule in paragraph 2.",
+            },
         )
 
     selling.refresh_from_db()
@@ -363,7 +374,10 @@ def test_an_unknown_usual_reason_is_refused(client, moderator, make_testimonial)
     testimonial = make_testimonial()
     client.force_login(moderator)
 
-    client.post(f"/moderation/testimonials/{testimonial.pk}/reject/", {"reason_choice": "because"})
+    client.post(
+        f"/moderation/testimonials/{testimonial.pk}/reject/",
+        {"seen": testimonial.fingerprint, "reason_choice": "because"},
+    )
 
     testimonial.refresh_from_db()
     assert testimonial.status == Testimonial.Status.PENDING
@@ -403,7 +417,13 @@ def test_bulk_reject_gives_every_ticked_testimonial_the_same_reason(client, mode
 
     client.post(
         "/moderation/testimonials/decide/",
-        {"ids": [first.pk, second.pk], "action": "reject", "reason_choice": "not_own_experience"},
+        {
+            "ids": [first.pk, second.pk],
+            "action": "reject",
+            "reason_choice": "not_own_experience",
+            f"seen-{first.pk}": first.fingerprint,
+            f"seen-{second.pk}": second.fingerprint,
+        },  # fmt: skip
     )
 
     for testimonial in (first, second):
@@ -450,7 +470,13 @@ def test_bulk_decision_skips_the_ones_already_decided_and_says_so(
 
     response = client.post(
         "/moderation/testimonials/decide/",
-        {"ids": [decided.pk, waiting.pk], "action": "reject", "reason": "Off topic"},
+        {
+            "ids": [decided.pk, waiting.pk],
+            "action": "reject",
+            "reason": "Off topic",
+            f"seen-{decided.pk}": decided.fingerprint,
+            f"seen-{waiting.pk}": waiting.fingerprint,
+        },  # fmt: skip
         follow=True,
     )
 
@@ -472,7 +498,9 @@ def test_the_second_moderator_is_told_it_was_already_decided(
     client.force_login(other_moderator)
 
     response = client.post(
-        f"/moderation/testimonials/{testimonial.pk}/reject/", {"reason": "Too late"}, follow=True
+        f"/moderation/testimonials/{testimonial.pk}/reject/",
+        {"seen": testimonial.fingerprint, "reason": "Too late"},
+        follow=True,
     )
 
     assert "already decided by another moderator" in response.content.decode()
@@ -535,7 +563,10 @@ def test_rejecting_a_revision_keeps_the_old_text_and_emails_the_reason(
     client.force_login(moderator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/moderation/revisions/{revision.pk}/reject/", {"reason_choice": "personal_details"})
+        client.post(
+            f"/moderation/revisions/{revision.pk}/reject/",
+            {"seen": revision.fingerprint, "reason_choice": "personal_details"},
+        )
 
     published = Testimonial.objects.public().get(pk=revision.testimonial_id)
     assert published.narrative == "PUBLISHED-TEXT-MARKER"
@@ -550,7 +581,11 @@ def test_rejecting_a_revision_needs_a_reason(client, moderator, make_revision):
     revision = make_revision()
     client.force_login(moderator)
 
-    response = client.post(f"/moderation/revisions/{revision.pk}/reject/", {"reason": ""}, follow=True)
+    response = client.post(
+        f"/moderation/revisions/{revision.pk}/reject/",
+        {"seen": revision.fingerprint, "reason": ""},
+        follow=True,
+    )
 
     assert "Give a reason" in response.content.decode()
     revision.refresh_from_db()
@@ -636,8 +671,14 @@ def test_admin_approve_action_publishes_and_writes_an_event(client, moderator, m
     testimonial = make_testimonial()
     client.force_login(moderator)
 
+    choose = {"action": "approve_selected", "_selected_action": [testimonial.pk], "index": 0}
+    shown = client.post(ADMIN_CHANGELIST, choose)
+    assert shown.status_code == 200 and "My afternoons are <strong>easier</strong>" in shown.content.decode()
+    testimonial.refresh_from_db()
+    assert testimonial.status == Testimonial.Status.PENDING  # nothing is decided before it is read
+
     response = client.post(
-        ADMIN_CHANGELIST, {"action": "approve_selected", "_selected_action": [testimonial.pk], "index": 0}
+        ADMIN_CHANGELIST, {**choose, "post": "yes", f"seen-{testimonial.pk}": testimonial.fingerprint}
     )
 
     assert response.status_code == 302
@@ -660,7 +701,15 @@ def test_admin_reject_action_asks_for_a_reason_first(client, moderator, make_tes
     testimonial.refresh_from_db()
     assert testimonial.status == Testimonial.Status.PENDING
 
-    response = client.post(ADMIN_CHANGELIST, {**choose, "post": "yes", "reason_choice": "selling"})
+    response = client.post(
+        ADMIN_CHANGELIST,
+        {
+            **choose,
+            "post": "yes",
+            "reason_choice": "selling",
+            f"seen-{testimonial.pk}": testimonial.fingerprint,
+        },
+    )
 
     assert response.status_code == 302
     testimonial.refresh_from_db()
