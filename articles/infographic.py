@@ -200,29 +200,20 @@ class _Ruler:
         """A pill with `label` at the current position; returns its width."""
         return _badge_width(label)
 
-    def lines(
-        self,
-        lines: list[str],
-        *,
-        x: float,
-        size: float,
-        fill: str = TEXT,
-        bold: bool = False,
-        label: str = "",
-    ) -> None:
-        """Advance past `lines` set at `size` (see `_Canvas.lines`)."""
-        if lines:
-            self._baselines(len(lines), size)
-
-    def _baselines(self, count: int, size: float) -> list[float]:
-        """Move past `count` lines set at `size` and return their baselines: the first one size below y,
-        the others LINE_HEIGHT apart, and a line's gap after the last."""
+    def lines(self, lines: list[str], *, size: float, **style) -> None:
+        """Move past `lines` set at `size`: the first baseline one size below y, the others LINE_HEIGHT apart,
+        and a line's gap after the last. A canvas draws them there, in `style` (see `_Canvas.text`)."""
+        if not lines:
+            return
         baselines = []
-        for number in range(count):
+        for number in range(len(lines)):
             self.y += size * (LINE_HEIGHT if number else 1.0)
             baselines.append(self.y)
         self.y += size * (LINE_HEIGHT - 1.0)
-        return baselines
+        self.text(lines, baselines, size=size, **style)
+
+    def text(self, lines: list[str], baselines: list[float], **style) -> None:
+        """Draw `lines` on their `baselines`: a ruler draws nothing."""
 
 
 class _Canvas(_Ruler):
@@ -269,9 +260,10 @@ class _Canvas(_Ruler):
         text.text = label
         return width
 
-    def lines(
+    def text(
         self,
         lines: list[str],
+        baselines: list[float],
         *,
         x: float,
         size: float,
@@ -279,19 +271,17 @@ class _Canvas(_Ruler):
         bold: bool = False,
         label: str = "",
     ) -> None:
-        """Draw `lines` as one <text> of <tspan>s whose first baseline sits one size below self.y.
+        """Draw `lines` as one <text> of <tspan>s on their `baselines`.
 
         A `label` that starts the first line is set in bold (wrap() measured it at the regular weight; the
         estimates leave room for the difference).
         """
-        if not lines:
-            return
         text = ET.SubElement(
             self.root,
             "text",
             _attrs({"x": x, "font-size": size, "fill": fill, "font-weight": "bold" if bold else None}),
         )
-        for number, (line, baseline) in enumerate(zip(lines, self._baselines(len(lines), size), strict=True)):
+        for number, (line, baseline) in enumerate(zip(lines, baselines, strict=True)):
             tspan = ET.SubElement(text, "tspan", _attrs({"x": x, "y": baseline}))
             if number == 0 and label and line.startswith(label):
                 strong = ET.SubElement(tspan, "tspan", {"font-weight": "bold"})

@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ldnsite.comments.threads import is_moderator
 
@@ -60,3 +62,51 @@ def test_a_revoked_group_takes_effect_on_the_next_request(make_user):
     member.groups.clear()
 
     assert not fresh(member).is_editor
+
+
+# --- A request: the member is loaded with their permissions in one statement --------------------------------
+
+
+@pytest.mark.django_db
+def test_a_request_reads_the_members_permissions_with_their_row(client, make_user, make_article):
+    draft = make_article(published=False, title="A draft only editors see")
+    client.force_login(make_user(is_staff=True, groups=["Editors"]))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert "A draft only editors see" in client.get(draft.get_absolute_url()).content.decode()
+
+    reads = [query["sql"] for query in queries if Permission._meta.db_table in query["sql"]]
+    member_table = connection.ops.quote_name(get_user_model()._meta.db_table)
+    assert len(reads) == 1 and f"FROM {member_table}" in reads[0]
+
+
+@pytest.mark.django_db
+def test_a_revoked_group_takes_effect_on_the_next_request_too(client, make_user, make_article):
+    editor = make_user(is_staff=True, groups=["Editors"])
+    draft = make_article(published=False)
+    client.force_login(editor)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+    editor.groups.clear()
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_superuser_keeps_every_permission_on_each_request(client, make_user, make_article):
+    draft = make_article(published=False)
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_deactivated_member_is_signed_out_on_their_next_request(client, member, make_article):
+    article = make_article()
+    client.force_login(member)
+    assert "Signed in as" in client.get(article.get_absolute_url()).content.decode()
+
+    member.is_active = False
+    member.save()
+
+    assert "Signed in as" not in client.get(article.get_absolute_url()).content.decode()

@@ -280,12 +280,14 @@ def test_thread_page_query_count_does_not_grow(
     reader = make_user()
     client.force_login(reader)
 
-    with django_assert_max_num_queries(12):
+    # Session, the member with their permissions, article, its studies and resources, one statement for the
+    # reader (e-mail confirmed, follows the thread, wrote in it), the page of roots with their number, and
+    # everything under them.
+    with django_assert_max_num_queries(8):
         response = client.get(article.get_absolute_url())
     # The second view reuses the rendered article and comment list: neither the comments, their replies, their
-    # count nor the article's studies are fetched. Left: session, member, permissions, article, and one
-    # statement for the reader (e-mail confirmed, follows the thread, wrote in it).
-    with django_assert_max_num_queries(5):
+    # count nor the article's studies are fetched. Left: session, member, article and the reader's statement.
+    with django_assert_max_num_queries(4):
         again = client.get(article.get_absolute_url())
 
     for html in (response.content.decode(), again.content.decode()):
