@@ -75,10 +75,15 @@ def _char_width(char: str) -> float:
     return 0.7
 
 
+# Most text is ASCII: its widths looked up in one dict rather than worked out character by character.
+_ASCII_WIDTHS = {chr(code): _char_width(chr(code)) for code in range(128)}
+
+
 def _units(text: str, start: float = 0.0) -> float:
     """The width of `text` in units of the font size, added to `start` (the width of what precedes it)."""
+    ascii_width = _ASCII_WIDTHS.get
     for char in text:
-        start += _char_width(char)
+        start += ascii_width(char) or _char_width(char)
     return start
 
 

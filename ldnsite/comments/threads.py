@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.core.paginator import Page, Paginator
 from django.db import connections, router
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.template.loader import render_to_string
 
 from ldnsite import pagecache
@@ -183,13 +183,16 @@ def _comment_page(thread, user, moderator: bool, requested: str | None):
         # with replies.
         roots = roots.filter(readable | Q(Exists(readable_below)))
     # Only the author's name (the comment list shows nothing else of them), not a whole member each: with
-    # select_related, the query for 180 replies took 5.7 ms instead of 3.5.
-    roots = roots.annotate(author_name=F("author__display_name")).order_by("created_at", "pk")
+    # select_related, the query for 180 replies took 5.7 ms instead of 3.5. Looked up comment by comment (an
+    # index probe each) rather than joined: for the join PostgreSQL hashed every member on every page.
+    members = Comment._meta.get_field("author").related_model._default_manager
+    author_name = Subquery(members.filter(pk=OuterRef("author_id")).values("display_name"))
+    roots = roots.annotate(author_name=author_name).order_by("created_at", "pk")
     page = _page_of_roots(roots, requested)
     page_roots = list(page.object_list)
     descendants = list(
         Comment.objects.filter(root__in=[root.pk for root in page_roots])
-        .annotate(author_name=F("author__display_name"))
+        .annotate(author_name=author_name)
         .order_by("created_at", "pk")
     )
     return page, build_tree(page_roots, descendants, user, moderator)

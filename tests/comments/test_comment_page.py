@@ -306,3 +306,18 @@ def test_a_thread_whose_comments_are_all_held_shows_an_empty_discussion(
     for asked in ("", "?comments=2"):
         html = client.get(article.get_absolute_url() + asked).content.decode()
         assert "Waiting for review" not in html and 'class="comment depth-0"' not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("roots", [2, 25])
+def test_an_anonymous_readers_page_of_comments_costs_the_same_few_queries(
+    client, make_article, make_user, django_assert_max_num_queries, roots
+):
+    article = make_article()
+    discussion(Thread.objects.create(article=article), make_user(), roots)
+
+    # The article, its studies, its resources, the page of roots with their number, everything under them.
+    with django_assert_max_num_queries(5):
+        html = client.get(article.get_absolute_url()).content.decode()
+
+    assert comment_list(html).count('class="comment depth-2"') == min(roots, 20)
