@@ -55,6 +55,12 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run --db $(BENCH_DB) $(BENCH_ARGS)
 
+# Signs up known and new addresses and prints both medians and their ratio (docs/security.md); fails outside
+# 0.67-1.5. SIGNUP_BENCH_ARGS="-n 100 --database-url postgres://...": see --help.
+.PHONY: bench-signup
+bench-signup: $(STAMP)
+	$(BIN)/python -m tests.bench.signup_timing $(SIGNUP_BENCH_ARGS)
+
 # Stops, freezes and breaks PostgreSQL, Redis and SMTP (servers of its own) under traffic; prints the figures
 # (docs/reliability.md) and fails if a target is missed. FAULTS_ARGS="--only postgres": see --help.
 .PHONY: faults

@@ -23,7 +23,8 @@ a change is in flight, on this page or any other.
 A response is stored only when it cannot differ between anonymous readers and holds nothing personal:
 GET, an anonymous reader, a registered view, known parameters with allowed values, status 200, no cookie
 set, no message waiting, no CSRF token used (a form for anonymous readers would share one token), nothing
-marked private or no-store. Logged-in readers always get a fresh page marked ``private, no-cache``.
+marked private or no-store. Logged-in readers always get a fresh page marked
+``private, no-cache, no-store``, and so does every answer to a POST from them.
 
 Every cache call tolerates a failing cache: a read that fails is a miss, and a tag whose version cannot be
 read keeps its pages from being stored. A refresh that cannot be written is owed: the first request that
@@ -493,12 +494,22 @@ def _mark_public(response) -> None:
     patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
 
 
+def _is_signed_in(request) -> bool:
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:  # no session, no member: nothing to read
+        return False
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
 def _mark_private(request, response) -> None:
-    if response.has_header("Cache-Control"):  # a view that set its own caching (the embed page) keeps it
+    """Every answer to a signed-in member, and every account page, is kept by no browser or proxy
+    (`no-store`): it may show their name, their stories in any state, their held comments or their account.
+    Other unshared pages may be kept by the browser but checked first (`no-cache`)."""
+    if "public" in response.get("Cache-Control", ""):  # a view that chose public caching (the embed) keeps it
         return
-    if request.path.startswith(NO_STORE_PREFIXES):
-        patch_cache_control(response, private=True, no_store=True)
-    else:
+    if request.path.startswith(NO_STORE_PREFIXES) or _is_signed_in(request):
+        patch_cache_control(response, private=True, no_cache=True, no_store=True)
+    elif not response.has_header("Cache-Control"):  # a view that set its own caching keeps it
         patch_cache_control(response, private=True, no_cache=True)
 
 
@@ -564,7 +575,7 @@ class PageCacheMiddleware:
             response["X-Cache"] = "miss"
             if request.method == "GET" and not getattr(request, _NOT_STORED, False):
                 kept.set(_compressed_copy(response), cache_seconds())
-        elif request.method in ("GET", "HEAD"):
+        else:
             _mark_private(request, response)
         return response
 

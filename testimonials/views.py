@@ -120,7 +120,7 @@ def _preview_page(request, form_class, *, testimonial=None) -> HttpResponse:
     return _form_page(request, form, testimonial=testimonial, preview=preview)
 
 
-@login_required_keeping_draft
+@login_required_keeping_draft(SubmitTestimonialForm)
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """A verified member tells their experience; it waits for a moderator."""
@@ -184,7 +184,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 EDITABLE = {Testimonial.Status.PENDING, Testimonial.Status.REJECTED, Testimonial.Status.APPROVED}
 
 
-@login_required_keeping_draft
+@login_required_keeping_draft(TestimonialForm)
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The author changes their text; an approved one keeps its published version until a moderator agrees."""

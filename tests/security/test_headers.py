@@ -2,10 +2,13 @@
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.test import override_settings
@@ -210,3 +213,124 @@ def test_behind_proxy_trusts_one_proxy():
 
 def test_ssl_redirect_can_be_left_to_the_proxy():
     assert _production_settings(DJANGO_SECURE_SSL_REDIRECT="0")["SECURE_SSL_REDIRECT"] is False
+
+
+# --- Private pages are kept by no browser or proxy --------------------------------------------------------
+
+NO_STORE = {"private", "no-cache", "no-store"}
+
+
+def _cache_directives(response) -> set[str]:
+    parts = response.get("Cache-Control", "").split(",")
+    return {part.strip().split("=")[0] for part in parts if part.strip()}
+
+
+def _same_site_links(html: str) -> set[str]:
+    links = {link.replace("&amp;", "&") for link in re.findall(r'href="(/[^"#]*)', html)}
+    return {link for link in links if not link.startswith(("/static/", "/media/", "//"))}
+
+
+@pytest.fixture
+def private_world(make_user, make_article, settings):
+    """A member with a story waiting, a comment of their own and one of someone else's; a moderator."""
+    from ldnsite.comments import moderation as comment_moderation
+    from ldnsite.comments.models import Thread
+    from testimonials import moderation as testimonial_moderation
+    from tests.testimonials.test_submit import content
+
+    settings.COMMENTS_HOLD_FIRST_COMMENT = False
+    member, neighbour = make_user(display_name="Private Pat"), make_user()
+    article = make_article()
+    thread, _ = Thread.objects.get_or_create(article=article)
+    own = comment_moderation.submit(
+        thread, author=member, body="My own words.", parent=None, token=uuid.uuid4()
+    )
+    other = comment_moderation.submit(
+        thread, author=neighbour, body="Theirs.", parent=None, token=uuid.uuid4()
+    )
+    story = testimonial_moderation.submit(author=member, content=content(), is_carer=False)
+    moderator = make_user(groups=["Moderators"], is_staff=True)
+    return SimpleNamespace(
+        member=member, moderator=moderator, article=article, own=own, other=other, story=story
+    )
+
+
+def _member_only_urls(w) -> list[str]:
+    return [
+        "/testimonials/mine/",
+        "/testimonials/new/",
+        f"/testimonials/{w.story.pk}/edit/",
+        f"/testimonials/{w.story.pk}/withdraw/",
+        f"/testimonials/{w.story.pk}/delete/",
+        f"/comments/{w.own.pk}/edit/",
+        f"/comments/{w.own.pk}/delete/",
+        f"/comments/{w.other.pk}/report/",
+        f"/comments/article/{w.article.slug}/new/",
+        f"/comments/article/{w.article.slug}/reply/{w.other.pk}/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/export/",
+        "/accounts/delete/",
+        "/accounts/2fa/",
+    ]
+
+
+@pytest.mark.django_db
+def test_member_only_pages_are_never_stored(client, private_world):
+    """/testimonials/mine/, the edit pages, the report form, the account pages: every one of them, and every
+    page they link to, is `private, no-cache, no-store` for the member (a crawl, so new pages are covered)."""
+    client.force_login(private_world.member)
+    to_visit, seen = list(_member_only_urls(private_world)), set()
+    while to_visit and len(seen) < 120:
+        url = to_visit.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.status_code in (301, 302):
+            location = response["Location"]
+            assert _cache_directives(response) >= NO_STORE, url
+            if location.startswith("/"):
+                to_visit.append(location)
+            continue
+        assert _cache_directives(response) >= NO_STORE, f"{url}: {response.get('Cache-Control')}"
+        if "text/html" in response.get("Content-Type", ""):
+            to_visit.extend(sorted(_same_site_links(response.content.decode()) - seen))
+    assert {"/testimonials/mine/", f"/comments/{private_world.other.pk}/report/", "/accounts/email/"} <= seen
+    assert len(seen) > 30  # the crawl went beyond the list
+
+
+@pytest.mark.django_db
+def test_a_members_form_answer_is_never_stored(client, private_world):
+    """A form sent back with errors holds what the member typed: not kept either."""
+    client.force_login(private_world.member)
+
+    response = client.post(f"/comments/{private_world.own.pk}/edit/", {"body": ""})
+
+    assert response.status_code == 400
+    assert _cache_directives(response) >= NO_STORE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/moderation/", "/admin/", "/admin/testimonials/testimonial/"])
+def test_staff_pages_are_never_stored(client, private_world, url):
+    client.force_login(private_world.moderator)
+
+    response = client.get(url)
+
+    assert response.status_code in (200, 302, 403), url
+    assert _cache_directives(response) >= NO_STORE, url
+
+
+@pytest.mark.django_db
+def test_public_pages_stay_cacheable_for_anonymous_readers(client, private_world):
+    """The rule is for private answers only: the shared page cache and browsers keep public pages."""
+    url = private_world.article.get_absolute_url()
+    client.get(url)
+
+    response = client.get(url)
+
+    assert "public" in _cache_directives(response) and "no-store" not in _cache_directives(response)
+    client.force_login(private_world.member)
+    assert _cache_directives(client.get(url)) >= NO_STORE  # the member's view of it bears their name

@@ -94,9 +94,13 @@ def test_anonymous_reader_is_sent_to_log_in(client):
 
 @pytest.mark.django_db
 def test_text_sent_after_the_session_ended_comes_back_after_logging_in(client, veteran):
+    """The form names its member (ldnsite.drafts): the kept text comes back for them only."""
     narrative = "Written while my session quietly ran out, and not to be lost."
+    client.force_login(veteran)
+    owner = re.search(r'name="draft_owner" value="([^"]+)"', client.get(SUBMIT).content.decode()).group(1)
+    client.logout()
 
-    response = client.post(SUBMIT, form_data(narrative=narrative, title="Kept title"))
+    response = client.post(SUBMIT, form_data(narrative=narrative, title="Kept title", draft_owner=owner))
 
     assert response.status_code == 401
     assert narrative in response.content.decode() and "log in again" in response.content.decode()
