@@ -2,6 +2,9 @@ from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
+# The permission that makes an editor (ldnsite.accounts.models.User.is_editor).
+EDIT_PERMISSION = "articles.change_article"
+
 
 class PublishableQuerySet(models.QuerySet):
     """The one door to the public for editorial content: published and not scheduled for later."""
@@ -9,9 +12,10 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status="published", published_at__lte=timezone.now())
 
-    def visible_to(self, user):
-        """Editors see drafts (marked as such); everyone else sees the published rows only."""
-        if getattr(user, "is_editor", False):
+    def visible_to(self, privileges):
+        """Editors acting with their privileges (ldnsite.privileges) see drafts, marked as such; everyone
+        else sees the published rows only."""
+        if privileges.has(EDIT_PERMISSION):
             return self.all()
         return self.published()
 

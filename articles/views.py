@@ -12,9 +12,11 @@ from ldnsite import pagecache
 from ldnsite.accounts.signals import client_ip
 from ldnsite.comments.threads import thread_context
 from ldnsite.context_processors import site as site_context
+from ldnsite.privileges import privileges
 from ldnsite.ratelimit import is_limited
 
 from . import search as site_search
+from .managers import EDIT_PERMISSION
 from .models import Article, Study
 
 EVIDENCE_CONSENSUS = (
@@ -51,7 +53,7 @@ class ArticleListView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).for_listing()
+        return Article.objects.visible_to(privileges(self.request)).for_listing()
 
 
 class SectionDetailView(DetailView):
@@ -81,7 +83,7 @@ class SectionDetailView(DetailView):
             }
             return {part: render_to_string(name, context) for part, name in self.section_templates.items()}
 
-        editor = getattr(self.request.user, "is_editor", False)
+        editor = privileges(self.request).has(EDIT_PERMISSION)
         parts = None if editor else ("section", subject._meta.label, subject.pk)
         return pagecache.remember(parts, render, page=subject.get_absolute_url())
 
@@ -102,12 +104,12 @@ class ArticleDetailView(SectionDetailView):
     }
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).select_related("author", "thread")
+        return Article.objects.visible_to(privileges(self.request)).select_related("author", "thread")
 
     def section_prefetch(self) -> list:
-        user = self.request.user
+        studies = Study.objects.visible_to(privileges(self.request))
         return [
-            Prefetch("studies", queryset=Study.objects.visible_to(user).order_by("-year", "title")),
+            Prefetch("studies", queryset=studies.order_by("-year", "title")),
             "resources",
         ]
 
@@ -136,7 +138,8 @@ class StudyListView(ListView):
         ordering = self.SORTS[key.lstrip("-")]
         if key.startswith("-"):
             ordering = [f"-{ordering[0]}", *ordering[1:]]
-        return Study.objects.visible_to(self.request.user).with_evidence_level().order_by(*ordering, "pk")
+        studies = Study.objects.visible_to(privileges(self.request))
+        return studies.with_evidence_level().order_by(*ordering, "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -173,11 +176,11 @@ class StudyDetailView(SectionDetailView):
     }
 
     def get_queryset(self):
-        return Study.objects.visible_to(self.request.user).select_related("thread")
+        return Study.objects.visible_to(privileges(self.request)).select_related("thread")
 
     def section_prefetch(self) -> list:
-        user = self.request.user
-        return [Prefetch("articles", queryset=Article.objects.visible_to(user).order_by("-published_at"))]
+        visible = Article.objects.visible_to(privileges(self.request))
+        return [Prefetch("articles", queryset=visible.order_by("-published_at"))]
 
 
 def search(request: HttpRequest) -> HttpResponse:

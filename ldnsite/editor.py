@@ -18,10 +18,12 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from articles.managers import EDIT_PERMISSION
 from testimonials.models import NARRATIVE_MAX_LENGTH
 
 from .comments.threads import has_verified_email
 from .markdown import MAX_LENGTH, render
+from .privileges import privileges
 from .ratelimit import is_limited
 
 # Pillow format name -> (the format we write, the extension we give the stored file). Phones save many
@@ -38,10 +40,13 @@ class ImageRejected(Exception):
     pass
 
 
+def _acts_as_editor(request: HttpRequest) -> bool:
+    return privileges(request).has(EDIT_PERMISSION)
+
+
 def _require_editor(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.is_authenticated and user.is_editor):
-        raise PermissionDenied("Only editors can use the Markdown editor's preview and image upload.")
+    if not _acts_as_editor(request):
+        raise PermissionDenied("Only editors can upload images, after the two-factor step.")
 
 
 @require_POST
@@ -50,7 +55,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         raise PermissionDenied("Log in to use the Markdown preview.")
     max_length = MAX_LENGTH
-    if not user.is_editor:
+    if not _acts_as_editor(request):
         if not has_verified_email(user):
             raise PermissionDenied("Confirm your e-mail address to use the Markdown preview.")
         limit, period = getattr(settings, "EDITOR_PREVIEW_RATE_MEMBER", (30, 60))

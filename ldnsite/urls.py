@@ -7,7 +7,7 @@ from django.views.static import serve
 
 from articles.sitemaps import SITEMAPS, robots_txt
 
-from . import editor, health
+from . import editor, health, mfa
 from .accounts import data as member_data
 from .accounts import views as member_views
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("accounts/export/", member_data.export, name="account_export"),
     path("accounts/delete/", member_data.delete, name="account_delete"),
     path("accounts/display-name/", member_views.change_display_name, name="account_display_name"),
+    # allauth's two-factor set-up, finished without a second code and returning to the page asked for.
+    path("accounts/2fa/totp/activate/", mfa.activate_totp, name="mfa_activate_totp"),
+    path("accounts/2fa/recovery-codes/", mfa.view_recovery_codes, name="mfa_view_recovery_codes"),
     path("accounts/", include("allauth.urls")),
     path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx_markdownify"),
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload_image, name="markdownx_upload"),

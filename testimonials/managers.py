@@ -1,5 +1,7 @@
 from django.db import models
 
+MODERATE_PERMISSION = "testimonials.moderate_testimonial"
+
 
 class TestimonialQuerySet(models.QuerySet):
     def public(self):
@@ -9,10 +11,11 @@ class TestimonialQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status="pending")
 
-    def visible_to(self, user):
-        """Public ones for everyone; the author's own in any state; everything for moderators."""
-        if user.is_authenticated and user.has_perm("testimonials.moderate_testimonial"):
+    def visible_to(self, privileges):
+        """Public ones for everyone; the author's own in any state; everything for a moderator acting with
+        their privileges (ldnsite.privileges)."""
+        if privileges.has(MODERATE_PERMISSION):
             return self.all()
-        if user.is_authenticated:
-            return self.filter(models.Q(status="approved") | models.Q(author=user))
+        if privileges.is_authenticated:
+            return self.filter(models.Q(status="approved") | models.Q(author=privileges.user))
         return self.public()

@@ -1,7 +1,7 @@
 """Member experiences: the list and one experience for readers; submit, mine, edit, withdraw and delete for
 their authors.
 
-Every state change goes through testimonials.moderation; reads start from public() or visible_to(user).
+Every state change goes through testimonials.moderation; reads start from public() or visible_to(privileges).
 """
 
 import uuid
@@ -21,10 +21,12 @@ from ldnsite.comments.threads import has_verified_email, thread_context
 from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
 from ldnsite.markdown import render as render_markdown
 from ldnsite.moderation.exceptions import InvalidTransition
+from ldnsite.privileges import privileges
 from ldnsite.ratelimit import is_limited
 
 from . import moderation
 from .forms import SubmitTestimonialForm, TestimonialFilterForm, TestimonialForm
+from .managers import MODERATE_PERMISSION
 from .models import NARRATIVE_MAX_LENGTH, Testimonial, TestimonialContent, TestimonialRevision
 
 DAY = 24 * 60 * 60
@@ -56,14 +58,14 @@ class TestimonialDetailView(DetailView):
     context_object_name = "testimonial"
 
     def get_queryset(self):
-        return Testimonial.objects.visible_to(self.request.user).select_related("author", "thread")
+        return Testimonial.objects.visible_to(privileges(self.request)).select_related("author", "thread")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         testimonial = self.object
         user = self.request.user
         context["is_author"] = user.is_authenticated and testimonial.author_id == user.pk
-        context["is_moderator"] = user.is_authenticated and user.has_perm("testimonials.moderate_testimonial")
+        context["is_moderator"] = privileges(self.request).has(MODERATE_PERMISSION)
         context["pending_revision"] = (
             testimonial.revisions.filter(status=TestimonialRevision.Status.PENDING).first()
             if context["is_author"] and testimonial.is_public

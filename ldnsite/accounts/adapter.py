@@ -5,6 +5,7 @@ from allauth.core import context
 from django.contrib.auth.hashers import make_password
 
 from ldnsite.drafts import keep_only_own_drafts
+from ldnsite.mfa import signed_in_recently
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,3 +30,11 @@ class AccountAdapter(DefaultAccountAdapter):
         typed = request.POST.get("password1", "") if request is not None else ""
         make_password(typed or secrets.token_urlsafe(16))
         super().send_account_already_exists_mail(email)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Adding an authenticator straight after signing in does not ask for the password a second time
+        (ldnsite.mfa.signed_in_recently); later it does, as allauth intends."""
+        request = context.request
+        if app == "allauth.mfa" and request is not None and signed_in_recently(request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)

@@ -32,17 +32,11 @@ class CommentQuerySet(models.QuerySet):
 
         return self.filter(status=Comment.Status.HIDDEN)
 
-    def in_thread_for(self, thread, user):
-        """Every comment of a thread a given reader may see in full; others become placeholders."""
-        from .models import Comment
 
-        if is_moderator(user):
-            return self.filter(thread=thread)
-        visible = Q(status=Comment.Status.PUBLISHED)
-        if user.is_authenticated:
-            visible |= Q(author=user, status__in=[Comment.Status.HELD, Comment.Status.HIDDEN])
-        return self.filter(thread=thread).filter(visible)
+MODERATE_PERMISSION = "comments.moderate_comment"
 
 
 def is_moderator(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm("comments.moderate_comment"))
+    """Whether the account is a comment moderator on paper. What a request may see or do is decided by
+    ldnsite.privileges, which also asks for a two-factor session."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(MODERATE_PERMISSION))

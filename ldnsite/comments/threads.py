@@ -11,9 +11,10 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.template.loader import render_to_string
 
 from ldnsite import pagecache
+from ldnsite.privileges import privileges
 from ldnsite.sql import quoted_names
 
-from .managers import is_moderator
+from .managers import MODERATE_PERMISSION
 from .models import Comment, Subscription, new_submission_token
 
 ROOTS_PER_PAGE = 20
@@ -109,7 +110,7 @@ def _reader_facts(user, thread) -> Reader:
 def thread_context(request, subject) -> dict:
     """Everything the comment section of an article, study or testimonial page needs."""
     user = request.user
-    moderator = is_moderator(user)
+    moderator = privileges(request).has(MODERATE_PERMISSION)
     thread = getattr(subject, "thread", None)
     reader = _reader_facts(user, thread)
     context = {

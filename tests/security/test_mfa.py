@@ -1,5 +1,6 @@
 """Staff and moderators reach the admin and the moderation queue only after two-factor authentication."""
 
+import re
 import time
 
 import pytest
@@ -77,3 +78,52 @@ def test_wrong_code_keeps_the_queue_closed(moderator):
 
     response = client.get("/moderation/")
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+SECRET_FIELD = re.compile(
+    r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"|value="([A-Z2-7]+)"[^>]*id="authenticator_secret"'
+)
+
+
+def shown_secret(response) -> str:
+    match = SECRET_FIELD.search(response.content.decode())
+    assert match, "the setup page shows the secret in a field that can be selected and copied"
+    return match.group(1) or match.group(2)
+
+
+@pytest.mark.django_db
+def test_setting_up_two_factor_asks_password_once_and_code_once_then_returns(moderator):
+    client = PlainClient()
+    client.post("/accounts/login/", {"login": "mod@example.org", "password": PASSWORD})
+
+    to_setup = client.get("/moderation/")
+    assert to_setup.status_code == 302 and to_setup.url.startswith("/accounts/2fa/totp/activate/")
+    first, reloaded = client.get(to_setup.url), client.get(to_setup.url)
+    assert first.status_code == 200
+    secret = shown_secret(first)
+    assert shown_secret(reloaded) == secret  # a reload does not change what was scanned
+    assert "disabled" not in re.search(
+        r"<input[^>]*authenticator_secret[^>]*>", first.content.decode()
+    ).group(0)
+
+    activated = client.post(to_setup.url, {"code": current_code(secret)})
+    assert activated.status_code == 302
+    codes_page = client.get(activated.url)
+    assert codes_page.status_code == 200
+    assert 'href="/moderation/"' in codes_page.content.decode()  # "continue" leads where they were going
+
+    queue = client.get("/moderation/")
+    assert queue.status_code == 200  # no second code, no second password
+
+
+@pytest.mark.django_db
+def test_the_continue_link_after_setup_never_leaves_the_site(moderator):
+    client = PlainClient()
+    client.post("/accounts/login/", {"login": "mod@example.org", "password": PASSWORD})
+    setup_url = "/accounts/2fa/totp/activate/?next=https://evil.example/"
+    secret = shown_secret(client.get(setup_url))
+
+    activated = client.post(setup_url, {"code": current_code(secret)})
+    page = client.get(activated.url).content.decode()
+
+    assert "evil.example" not in page

@@ -1,0 +1,77 @@
+"""The privileges a request acts with: what it may see and do beyond an ordinary member.
+
+Holding a permission (the Moderators or Editors group, staff, a superuser) is not enough. It counts only in a
+session that has passed two-factor since login; until then the person is an ordinary member everywhere: no
+drafts, no pending or rejected stories, no hidden comments, no editor's upload, no moderation. Every check of
+extra sight or power asks `privileges(request)` rather than `request.user.has_perm()`, and the visibility
+querysets take its answer, so a phished password opens a member's account and nothing more.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from .mfa import holds_privileges, session_used_mfa
+
+
+@dataclass(frozen=True)
+class Privileges:
+    """Who acts and which permissions count for them in this request."""
+
+    user: object
+    permissions: frozenset[str] = frozenset()
+    # The account holds privileges that this session may not use until it passes two-factor.
+    withheld: bool = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user.is_authenticated
+
+    def has(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    def has_any(self, *permissions: str) -> bool:
+        return any(permission in self.permissions for permission in permissions)
+
+
+def as_member(user) -> Privileges:
+    """A member's reach and nothing more: for code without a request (commands, mail)."""
+    return Privileges(user)
+
+
+def privileges(request: HttpRequest) -> Privileges:
+    """The request's privileges, worked out once per request."""
+    known = getattr(request, "_privileges", None)
+    if known is not None:
+        return known
+    user = request.user
+    if not holds_privileges(user):
+        known = as_member(user)
+    elif settings.STAFF_MFA_REQUIRED and not session_used_mfa(request):
+        known = Privileges(user, withheld=True)
+    else:
+        known = Privileges(user, frozenset(user.get_all_permissions()))
+    request._privileges = known
+    return known
+
+
+def privilege_required(*permissions: str) -> Callable:
+    """Only for a signed-in member acting with one of these permissions (else 403): a withheld session on a
+    staff page was already sent to two-factor by ldnsite.mfa.StaffMFAMiddleware."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not privileges(request).has_any(*permissions):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
