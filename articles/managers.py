@@ -2,8 +2,7 @@ from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-# The permission that makes an editor (ldnsite.accounts.models.User.is_editor).
-EDIT_PERMISSION = "articles.change_article"
+from ldnsite.privileges import EDIT_PERMISSION
 
 
 class PublishableQuerySet(models.QuerySet):

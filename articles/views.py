@@ -12,11 +12,10 @@ from ldnsite import pagecache
 from ldnsite.accounts.signals import client_ip
 from ldnsite.comments.threads import thread_context
 from ldnsite.context_processors import site as site_context
-from ldnsite.privileges import privileges
+from ldnsite.privileges import EDIT_PERMISSION, privileges
 from ldnsite.ratelimit import is_limited
 
 from . import search as site_search
-from .managers import EDIT_PERMISSION
 from .models import Article, Study
 
 EVIDENCE_CONSENSUS = (

@@ -18,12 +18,11 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from articles.managers import EDIT_PERMISSION
 from testimonials.models import NARRATIVE_MAX_LENGTH
 
 from .comments.threads import has_verified_email
 from .markdown import MAX_LENGTH, render
-from .privileges import privileges
+from .privileges import EDIT_PERMISSION, privileges
 from .ratelimit import is_limited
 
 # Pillow format name -> (the format we write, the extension we give the stored file). Phones save many
