@@ -168,10 +168,10 @@ def _download(study: Study, text: str, *, content_type: str, extension: str) -> 
 
 
 def cite_ris(request: HttpRequest, slug: str) -> HttpResponse:
-    study = get_object_or_404(Study.objects.published(), slug=slug)
+    study = get_object_or_404(Study.objects.public(), slug=slug)
     return _download(study, to_ris(study), content_type=RIS_CONTENT_TYPE, extension="ris")
 
 
 def cite_bibtex(request: HttpRequest, slug: str) -> HttpResponse:
-    study = get_object_or_404(Study.objects.published(), slug=slug)
+    study = get_object_or_404(Study.objects.public(), slug=slug)
     return _download(study, to_bibtex(study), content_type=BIBTEX_CONTENT_TYPE, extension="bib")

@@ -1,6 +1,6 @@
 """The infographic as an image and as a small page other sites may frame.
 
-Both are public artefacts: they start from `Article.objects.published()` and show only published studies,
+Both are public artefacts: they start from `Article.objects.public()` and show only published studies,
 whoever asks, so a draft is a 404 even for its editor. Neither touches the session, the user or the CSRF
 token, so neither sets a cookie or varies on one, and shared caches may keep them for a while.
 """
@@ -44,7 +44,7 @@ def absolute(path: str) -> str:
 def public_studies(article: Article) -> list[Study]:
     """The article's published studies, strongest evidence first (one query)."""
     return list(
-        Study.objects.published()
+        Study.objects.public()
         .filter(articles=article)
         .with_evidence_level()
         .order_by("level", "-year", "title", "pk")
@@ -84,7 +84,7 @@ def embed_code(article: Article, studies: list[Study]) -> EmbedCode:
 
 
 def _published_article_with_studies(slug: str) -> tuple[Article, list[Study]]:
-    article = Article.objects.published().filter(slug=slug).first()
+    article = Article.objects.public().filter(slug=slug).first()
     if article is None:
         raise Http404("No published article here.")
     studies = public_studies(article)

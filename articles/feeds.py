@@ -63,7 +63,7 @@ class ArticleFeed(SiteFeed):
         return "New and updated explainers, each citing the study summaries it discusses."
 
     def items(self):
-        return Article.objects.published().for_listing()[:FEED_ITEMS]
+        return Article.objects.public().for_listing()[:FEED_ITEMS]
 
     def plain_title(self, item: Article) -> str:
         return item.title
@@ -97,7 +97,7 @@ class StudyFeed(SiteFeed):
         )
 
     def items(self):
-        return Study.objects.published().order_by("-published_at", "-pk")[:FEED_ITEMS]
+        return Study.objects.public().order_by("-published_at", "-pk")[:FEED_ITEMS]
 
     def plain_title(self, item: Study) -> str:
         return study_heading(item)

@@ -8,7 +8,7 @@ from ldnsite.privileges import EDIT_PERMISSION
 class PublishableQuerySet(models.QuerySet):
     """The one door to the public for editorial content: published and not scheduled for later."""
 
-    def published(self):
+    def public(self):
         return self.filter(status="published", published_at__lte=timezone.now())
 
     def visible_to(self, privileges):
@@ -16,7 +16,7 @@ class PublishableQuerySet(models.QuerySet):
         else sees the published rows only."""
         if privileges.has(EDIT_PERMISSION):
             return self.all()
-        return self.published()
+        return self.public()
 
 
 class ArticleQuerySet(PublishableQuerySet):

@@ -54,7 +54,7 @@ class Group:
     def public(self) -> QuerySet:
         if self.model is Testimonial:
             return Testimonial.objects.public()
-        return self.model.objects.published()
+        return self.model.objects.public()
 
 
 GROUPS = (

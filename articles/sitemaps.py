@@ -44,7 +44,7 @@ class PublicPagesSitemap(SiteUrlSitemap):
 
 class ArticleSitemap(SiteUrlSitemap):
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("-published_at", "-pk")
+        return Article.objects.public().only("slug", "updated_at").order_by("-published_at", "-pk")
 
     def lastmod(self, item: Article):
         return item.updated_at
@@ -52,7 +52,7 @@ class ArticleSitemap(SiteUrlSitemap):
 
 class StudySitemap(SiteUrlSitemap):
     def items(self):
-        return Study.objects.published().only("slug", "updated_at").order_by("-published_at", "-pk")
+        return Study.objects.public().only("slug", "updated_at").order_by("-published_at", "-pk")
 
     def lastmod(self, item: Study):
         return item.updated_at

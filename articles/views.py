@@ -25,7 +25,7 @@ EVIDENCE_CONSENSUS = (
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    studies = Study.objects.published()
+    studies = Study.objects.public()
     designs = dict(Study.Design.choices)
     design_counts = [
         {"label": designs[row["design"]], "count": row["count"]}
@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "articles/home.html",
         {
-            "latest_articles": Article.objects.published().for_listing()[:5],
+            "latest_articles": Article.objects.public().for_listing()[:5],
             "study_count": sum(row["count"] for row in design_counts),
             "design_counts": design_counts,
             "consensus": EVIDENCE_CONSENSUS,

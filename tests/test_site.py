@@ -71,8 +71,8 @@ def test_load_demo_is_idempotent_and_publishes_everything(client, settings):
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
-    assert Study.objects.published().count() == 6
-    assert Article.objects.published().count() == 1
+    assert Study.objects.public().count() == 6
+    assert Article.objects.public().count() == 1
     article = Article.objects.get()
     assert article.studies.count() == 6
     assert Resource.objects.count() == article.resources.count() >= 3

@@ -14,7 +14,7 @@ def article_embed_code(article: Article) -> EmbedCode | None:
     """The embed code for a published article with at least one published study, else None.
 
     Works on the studies the article page has already prefetched (editors' include drafts), so it costs no
-    query; it applies the same test as `published()`, which the embed views themselves start from.
+    query; it applies the same test as `public()`, which the embed views themselves start from.
     """
     if not article.is_published or article.published_at > timezone.now():
         return None

@@ -9,8 +9,8 @@ class ThreadQuerySet(models.QuerySet):
         from testimonials.models import Testimonial
 
         return self.filter(
-            Q(article__in=Article.objects.published())
-            | Q(study__in=Study.objects.published())
+            Q(article__in=Article.objects.public())
+            | Q(study__in=Study.objects.public())
             | Q(testimonial__in=Testimonial.objects.public())
         )
 

@@ -22,8 +22,8 @@ from .threads import comment_url, has_verified_email
 
 # Which objects can be discussed: (the public door, the field that names one in the URL).
 SUBJECTS = {
-    "article": (lambda: Article.objects.published(), "slug"),
-    "study": (lambda: Study.objects.published(), "slug"),
+    "article": (lambda: Article.objects.public(), "slug"),
+    "study": (lambda: Study.objects.public(), "slug"),
     "testimonial": (lambda: Testimonial.objects.public(), "pk"),
 }
 

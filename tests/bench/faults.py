@@ -653,7 +653,7 @@ def seed_people(run_id: str, prepared: dict, port: int) -> Site:
     commenter = User.objects.get(email=run.BENCH_EMAIL)
 
     hot = prepared["hot"]
-    others = [a for a in Article.objects.published().order_by("pk") if a.get_absolute_url() != hot]
+    others = [a for a in Article.objects.public().order_by("pk") if a.get_absolute_url() != hot]
     written_on, followed = others[0], others[1]
     thread, _ = Thread.objects.get_or_create(article=written_on)
     first = moderation.submit(thread, author=commenter, body="An earlier comment of the fault benchmark.")
@@ -673,7 +673,7 @@ def seed_people(run_id: str, prepared: dict, port: int) -> Site:
         pending.append((testimonial.pk, testimonial.fingerprint))
 
     mfa = {AUTHENTICATION_METHODS_SESSION_KEY: [{"method": "mfa", "at": time.time(), "type": "totp"}]}
-    study = Study.objects.published().order_by("pk").first()
+    study = Study.objects.public().order_by("pk").first()
     return Site(
         port=port,
         run_id=run_id,

@@ -48,7 +48,7 @@ EXPERIENCES = [
 @pytest.fixture
 def site(make_user):
     call_command("load_demo", stdout=io.StringIO())
-    article = Article.objects.published().prefetch_related("studies").get()
+    article = Article.objects.public().prefetch_related("studies").get()
     moderator = make_user(display_name="Moderator Mo", groups=["Moderators"], is_staff=True)
     member = make_user(display_name="Member Max")
     experiences = []
