@@ -6,6 +6,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles and study summaries"
 
     def ready(self):
+        from ldnsite.comments import subjects
+
         from . import caching
+        from .models import Article, Study
 
         caching.register()
+        subjects.register(Article, kind="article", lookup="slug", public=Article.objects.public)
+        subjects.register(Study, kind="study", lookup="slug", public=Study.objects.public)

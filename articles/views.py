@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from ldnsite import pagecache
 from ldnsite.accounts.signals import client_ip
-from ldnsite.comments.threads import thread_context
+from ldnsite.comments.threads import thread_context, with_thread
 from ldnsite.context_processors import site as site_context
 from ldnsite.privileges import EDIT_PERMISSION, privileges
 from ldnsite.ratelimit import is_limited
@@ -103,7 +103,7 @@ class ArticleDetailView(SectionDetailView):
     }
 
     def get_queryset(self):
-        return Article.objects.visible_to(privileges(self.request)).select_related("author", "thread")
+        return with_thread(Article.objects.visible_to(privileges(self.request)).select_related("author"))
 
     def section_prefetch(self) -> list:
         studies = Study.objects.visible_to(privileges(self.request))
@@ -175,7 +175,7 @@ class StudyDetailView(SectionDetailView):
     }
 
     def get_queryset(self):
-        return Study.objects.visible_to(privileges(self.request)).select_related("thread")
+        return with_thread(Study.objects.visible_to(privileges(self.request)))
 
     def section_prefetch(self) -> list:
         visible = Article.objects.visible_to(privileges(self.request))

@@ -11,14 +11,14 @@ def anonymous_author(testimonial) -> int | None:
 
 
 def anonymous_comments():
-    """On Comment: written by the author of an anonymous story, in that story's discussion."""
+    """On Comment in a story's discussion: written by the author of that story, if it is anonymous."""
     from django.db.models import Exists, OuterRef
 
     from .models import DisplayAs, Testimonial
 
     return Exists(
         Testimonial.objects.exclude(display_as=DisplayAs.DISPLAY_NAME).filter(
-            thread=OuterRef("thread"), author=OuterRef("author")
+            pk=OuterRef("thread__subject_id"), author=OuterRef("author")
         )
     )
 
@@ -57,6 +57,9 @@ class TestimonialsConfig(AppConfig):
         contributions.register("testimonials", has_approved=has_approved_story)
         subjects.register(
             Testimonial,
+            kind="testimonial",
+            lookup="pk",
+            public=Testimonial.objects.public,
             anonymous_author=anonymous_author,
             anonymous_comments=anonymous_comments,
             anonymous_label=ANONYMOUS_LABEL,

@@ -188,7 +188,7 @@ def delete(testimonial: Testimonial, *, by) -> None:
             raise PermissionError("Only the author can delete a testimonial.")
         record(locked, actor=by, action="delete", from_state=locked.status, to_state="deleted")
         # Replies point at their parent and root with PROTECT: remove the discussion deepest first.
-        comments = Comment.objects.filter(thread__testimonial=locked)
+        comments = Comment.objects.on(locked)
         for depth in range(MAX_DEPTH, -1, -1):
             comments.filter(depth=depth).delete()
         locked.delete()

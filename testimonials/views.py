@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView
 
-from ldnsite.comments.threads import has_verified_email, thread_context
+from ldnsite.comments.threads import has_verified_email, thread_context, with_thread
 from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
 from ldnsite.markdown import render as render_markdown
 from ldnsite.moderation.exceptions import InvalidTransition
@@ -58,7 +58,7 @@ class TestimonialDetailView(DetailView):
     context_object_name = "testimonial"
 
     def get_queryset(self):
-        return Testimonial.objects.visible_to(privileges(self.request)).select_related("author", "thread")
+        return with_thread(Testimonial.objects.visible_to(privileges(self.request)).select_related("author"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -124,7 +124,7 @@ def make_established(make_user, make_article):
     def make(**fields):
         fields.setdefault("date_joined", timezone.now() - timezone.timedelta(days=30))
         member = make_user(**fields)
-        thread = Thread.objects.create(article=make_article(published=False))
+        thread = Thread.objects.for_subject(make_article(published=False))
         Comment.objects.create(
             thread=thread, author=member, body="An earlier comment.", status=Comment.Status.PUBLISHED
         )

@@ -176,9 +176,9 @@ def populated_site(make_user, settings):
     testimonial_moderation.withdraw(withdrawn, by=bo)
     testimonial_moderation.submit(author=cy, content=story(dose_mg=Decimal("20")), is_carer=False)
 
-    article_thread = Thread.objects.create(article=article)
-    Thread.objects.create(study=study)
-    testimonial_thread = Thread.objects.create(testimonial=approved)
+    article_thread = Thread.objects.for_subject(article)
+    Thread.objects.for_subject(study)
+    testimonial_thread = Thread.objects.for_subject(approved)
     root = comment_moderation.submit(article_thread, author=ada, body="First!", token=uuid.uuid4())
     comment_moderation.publish(root, by=moderator)
     comment_moderation.edit(root, by=ada, body="First! (edited, waiting for review)")
@@ -250,7 +250,7 @@ def test_a_json_copy_restores_every_row_of_every_model(
     assert testimonial.side_effects == ["vivid_dreams", "headache"]
     assert testimonial.approved_at == ms(populated_site.approved.approved_at)
     assert testimonial.revisions.get().title == "Evenings are much calmer"
-    assert testimonial.thread.comments.filter(status=Comment.Status.REMOVED).get().reports.count() == 1
+    assert Comment.objects.on(testimonial).filter(status=Comment.Status.REMOVED).get().reports.count() == 1
     assert Study.objects.get(slug="cree-2010").populations == ["rrms", "spms"]
     article = Article.objects.get(slug="what-is-ldn")
     assert article.status == PublicationStatus.PUBLISHED and article.published_at is not None
@@ -263,7 +263,9 @@ def test_a_json_copy_restores_every_row_of_every_model(
     # The restored site works: new rows get fresh ids and nobody is e-mailed by the restore.
     assert Email.objects.count() == mail_before
     with django_capture_on_commit_callbacks(execute=True):
-        comment = comment_moderation.submit(article.thread, author=ada, body="After the restore")
+        comment = comment_moderation.submit(
+            Thread.objects.for_subject(article), author=ada, body="After the restore"
+        )
     assert ("pk", comment.pk) not in before["comments.Comment"]
 
 

@@ -26,12 +26,11 @@ from django.views.decorators.http import require_http_methods
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.managers import is_moderator
 from ldnsite.comments.models import Comment, Report, Subscription
+from ldnsite.comments.subjects import with_subjects
 from ldnsite.mail import delivery as mail
 from ldnsite.moderation.models import ModerationEvent
 from testimonials import moderation as testimonial_moderation
 from testimonials.models import CONSENT_TEXT, CONSENT_VERSION, Testimonial, TestimonialContent
-
-_THREAD_SUBJECTS = ("thread__article", "thread__study", "thread__testimonial")
 
 
 def _subject(thread, member) -> dict:
@@ -54,13 +53,9 @@ def collect(member) -> dict:
     testimonials = list(
         Testimonial.objects.filter(author=member).prefetch_related("revisions").order_by("created_at", "pk")
     )
-    comments = list(
-        Comment.objects.filter(author=member).select_related(*_THREAD_SUBJECTS).order_by("created_at", "pk")
-    )
-    reports = Report.objects.filter(reporter=member).select_related(
-        *(f"comment__{s}" for s in _THREAD_SUBJECTS)
-    )
-    subscriptions = Subscription.objects.filter(member=member).select_related(*_THREAD_SUBJECTS)
+    comments = list(Comment.objects.filter(author=member).with_subjects().order_by("created_at", "pk"))
+    reports = with_subjects(Report.objects.filter(reporter=member), through="comment__thread")
+    subscriptions = with_subjects(Subscription.objects.filter(member=member))
     testimonial_type = ContentType.objects.get_for_model(Testimonial)
     comment_type = ContentType.objects.get_for_model(Comment)
     events = ModerationEvent.objects.filter(

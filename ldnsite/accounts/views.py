@@ -27,9 +27,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     comments = subjects.under_their_name(Comment.objects.public().filter(author=member))
-    comments = comments.select_related("thread__article", "thread__study", "thread__testimonial").order_by(
-        "-created_at", "-pk"
-    )
+    comments = comments.with_subjects().order_by("-created_at", "-pk")
     page = Paginator(comments, 20).get_page(request.GET.get("page"))
     sections = [{"template": s.template, "items": list(s.items(member))} for s in profiles.sections()]
     if not page.paginator.count and not any(section["items"] for section in sections):

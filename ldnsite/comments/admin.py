@@ -47,7 +47,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     list_display = ["pk", "author", "status", "created_at", "thread"]
     list_filter = ["status"]
-    list_select_related = ["author", "thread__article", "thread__study"]
+    list_select_related = ["author", "thread"]
     search_fields = ["body"]
     readonly_fields = [
         "thread",
@@ -86,6 +86,10 @@ class CommentAdmin(admin.ModelAdmin):
                  explanation="Removed comments leave a placeholder, so replies keep their place.",
                  reason="Removed by a moderator in the admin"),
     ]  # fmt: skip
+
+    def get_queryset(self, request):
+        # "On <subject>" in each row: the subjects of a page of comments in one query per kind.
+        return super().get_queryset(request).prefetch_related("thread__subject")
 
     def has_add_permission(self, request) -> bool:
         return False

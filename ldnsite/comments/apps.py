@@ -3,13 +3,7 @@ from django.apps import AppConfig
 
 def subject_page(comment) -> list[str]:
     """The page a comment shows on: its subject's (any page of its comments)."""
-    from .models import Comment, Thread
-
-    if Comment.thread.is_cached(comment):
-        thread = comment.thread
-    else:
-        thread = Thread.objects.select_related("article", "study", "testimonial").get(pk=comment.thread_id)
-    return [thread.subject.get_absolute_url()]
+    return [comment.thread.subject.get_absolute_url()]
 
 
 def is_shown(comment) -> bool:

@@ -1,36 +1,46 @@
 from django.db import models
 from django.db.models import Q
 
+from . import subjects
+
 
 class ThreadQuerySet(models.QuerySet):
     def public(self):
-        """Threads whose subject (article, study summary, member experience) is itself public."""
-        from articles.models import Article, Study
-        from testimonials.models import Testimonial
+        """Threads whose subject is itself public, through the door its app registered."""
+        door = Q()
+        for subject in subjects.registered():
+            door |= Q(subject_kind=subject.kind, subject_id__in=subject.public().values("pk"))
+        return self.filter(door) if door else self.none()
 
-        return self.filter(
-            Q(article__in=Article.objects.public())
-            | Q(study__in=Study.objects.public())
-            | Q(testimonial__in=Testimonial.objects.public())
-        )
+    def of(self, subject):
+        """The thread of `subject` (a queryset of at most one)."""
+        return self.filter(subject_kind=subjects.of(subject).kind, subject_id=subject.pk)
+
+    def for_subject(self, subject):
+        """The thread of `subject`, started if it has none yet."""
+        thread, _ = self.get_or_create(subject_kind=subjects.of(subject).kind, subject_id=subject.pk)
+        return thread
 
 
 class CommentQuerySet(models.QuerySet):
     def public(self):
         """Published comments in public threads: what anyone may read."""
-        from .models import Comment, Thread
-
-        return self.filter(status=Comment.Status.PUBLISHED, thread__in=Thread.objects.public())
+        threads = self.model._meta.get_field("thread").related_model.objects.public()
+        return self.filter(status=self.model.Status.PUBLISHED, thread__in=threads)
 
     def held(self):
-        from .models import Comment
-
-        return self.filter(status=Comment.Status.HELD)
+        return self.filter(status=self.model.Status.HELD)
 
     def hidden(self):
-        from .models import Comment
+        return self.filter(status=self.model.Status.HIDDEN)
 
-        return self.filter(status=Comment.Status.HIDDEN)
+    def on(self, subject):
+        """The comments in `subject`'s thread, in any state."""
+        return self.filter(thread__subject_kind=subjects.of(subject).kind, thread__subject_id=subject.pk)
+
+    def with_subjects(self):
+        """Each comment's thread and its subject fetched along: one query per kind of subject."""
+        return subjects.with_subjects(self)
 
 
 MODERATE_PERMISSION = "comments.moderate_comment"

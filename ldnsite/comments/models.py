@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import subjects
 from .managers import CommentQuerySet, ThreadQuerySet
 
 MAX_DEPTH = 3
@@ -13,29 +14,84 @@ MAX_COMMENT_LENGTH = 5_000
 EDIT_WINDOW = timezone.timedelta(minutes=15)
 
 
-class Thread(models.Model):
-    """The discussion under one article, study summary or member experience."""
+class SubjectDescriptor:
+    """`thread.subject`: the registered object a thread discusses, read from its kind and id.
 
-    article = models.OneToOneField(
-        "articles.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
-    )
-    study = models.OneToOneField(
-        "articles.Study", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
-    )
-    testimonial = models.OneToOneField(
-        "testimonials.Testimonial", null=True, blank=True, on_delete=models.CASCADE, related_name="thread"
-    )
+    Fetched once and kept on the thread. Lists fetch the subjects of all their threads at once with
+    `prefetch_related("thread__subject")` (see subjects.with_subjects): one query per kind of subject, as
+    for a GenericForeignKey, but without the content-type cache, whose cold state would change how many
+    queries a page costs."""
+
+    cache_name = "subject"
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        cached = instance._state.fields_cache.get(self.cache_name)
+        if self._matches(instance, cached):
+            return cached
+        subject = None
+        registration = subjects.by_kind(instance.subject_kind)
+        if registration is not None and instance.subject_id is not None:
+            subject = registration.model._base_manager.filter(pk=instance.subject_id).first()
+        instance._state.fields_cache[self.cache_name] = subject
+        return subject
+
+    def __set__(self, instance, subject) -> None:
+        instance.subject_kind = subjects.of(subject).kind
+        instance.subject_id = subject.pk
+        instance._state.fields_cache[self.cache_name] = subject
+
+    @staticmethod
+    def _matches(instance, subject) -> bool:
+        return (
+            subject is not None
+            and subjects.of(subject).kind == instance.subject_kind
+            and subject.pk == instance.subject_id
+        )
+
+    def is_cached(self, instance) -> bool:
+        return self._matches(instance, instance._state.fields_cache.get(self.cache_name))
+
+    def get_prefetch_querysets(self, instances, querysets=None):
+        """For prefetch_related: the subjects of `instances`, one query per kind (Django's prefetch
+        protocol, as GenericForeignKey follows it)."""
+        ids_by_kind: dict[str, set[int]] = {}
+        for instance in instances:
+            ids_by_kind.setdefault(instance.subject_kind, set()).add(instance.subject_id)
+        found = []
+        for kind, ids in ids_by_kind.items():
+            registration = subjects.by_kind(kind)
+            if registration is not None:
+                found.extend(registration.model._base_manager.filter(pk__in=ids))
+        return (
+            found,
+            lambda subject: (subjects.of(subject).kind, subject.pk),
+            lambda thread: (thread.subject_kind, thread.subject_id),
+            True,
+            self.cache_name,
+            False,
+        )
+
+
+class Thread(models.Model):
+    """The discussion under one subject: an article, a study summary, a member's experience, or whatever
+    else an app registers in ldnsite.comments.subjects."""
+
+    # The registered kind (also the word in comment URLs) and the subject's primary key. Not a content type:
+    # the kind is a stable word of our own, the same in every database and every dump.
+    subject_kind = models.CharField(max_length=40)
+    subject_id = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    subject = SubjectDescriptor()
 
     objects = ThreadQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(article__isnull=False) & Q(study__isnull=True) & Q(testimonial__isnull=True))
-                | (Q(article__isnull=True) & Q(study__isnull=False) & Q(testimonial__isnull=True))
-                | (Q(article__isnull=True) & Q(study__isnull=True) & Q(testimonial__isnull=False)),
-                name="comments_thread_exactly_one_subject",
+            models.UniqueConstraint(
+                fields=["subject_kind", "subject_id"], name="comments_thread_one_per_subject"
             )
         ]
 
@@ -45,9 +101,16 @@ class Thread(models.Model):
     def get_absolute_url(self) -> str:
         return self.subject.get_absolute_url() + "#comments"
 
-    @property
-    def subject(self):
-        return self.article or self.study or self.testimonial
+    @classmethod
+    def about(cls, subject) -> "Thread":
+        """A new thread (not saved yet) for `subject`."""
+        thread = cls()
+        thread.subject = subject
+        return thread
+
+    def is_about(self, subject) -> bool:
+        """Whether this is `subject`'s thread (asked without fetching the subject)."""
+        return (self.subject_kind, self.subject_id) == (subjects.of(subject).kind, subject.pk)
 
 
 class Comment(models.Model):

@@ -33,12 +33,7 @@ def send_reply_notifications(comment_id: int) -> int:
     from .models import Comment
     from .threads import comment_url
 
-    comment = (
-        Comment.objects.public()
-        .select_related("author", "thread__article", "thread__study", "thread__testimonial")
-        .filter(pk=comment_id)
-        .first()
-    )
+    comment = Comment.objects.public().with_subjects().select_related("author").filter(pk=comment_id).first()
     if comment is None:
         return 0
     subscriptions = comment.thread.subscriptions.select_related("member").exclude(member=comment.author_id)

@@ -14,8 +14,9 @@ from ldnsite import pagecache
 from ldnsite.privileges import privileges
 from ldnsite.sql import quoted_names
 
+from . import subjects
 from .managers import MODERATE_PERMISSION
-from .models import Comment, Subscription, new_submission_token
+from .models import Comment, Subscription, Thread, new_submission_token
 
 ROOTS_PER_PAGE = 20
 
@@ -107,18 +108,40 @@ def _reader_facts(user, thread) -> Reader:
     return Reader(bool(verified), bool(verified and subscribed), bool(wrote_here))
 
 
+def with_thread(subjects_queryset):
+    """Subjects with the id of their thread (None before the first comment) read in the same query, for
+    the page that shows one with its comments (thread_context)."""
+    kind = subjects.of(subjects_queryset.model).kind
+    threads = Thread.objects.filter(subject_kind=kind, subject_id=OuterRef("pk"))
+    return subjects_queryset.annotate(comment_thread_id=Subquery(threads.values("pk")[:1]))
+
+
+def _thread_of(subject) -> Thread | None:
+    """The subject's thread, without a query when its id was read along with it (with_thread)."""
+    if not hasattr(subject, "comment_thread_id"):
+        thread = Thread.objects.of(subject).first()
+    elif subject.comment_thread_id is None:
+        thread = None
+    else:
+        thread = Thread.from_db(subject._state.db, ["id"], [subject.comment_thread_id])
+    if thread is not None:
+        thread.subject = subject
+    return thread
+
+
 def thread_context(request, subject) -> dict:
-    """Everything the comment section of an article, study or testimonial page needs."""
+    """Everything the comment section of a subject's page (an article, a study, a testimonial...) needs."""
     user = request.user
     moderator = privileges(request).has(MODERATE_PERMISSION)
-    thread = getattr(subject, "thread", None)
+    registration = subjects.of(subject)
+    thread = _thread_of(subject)
     reader = _reader_facts(user, thread)
     context = {
         "comment_subject": subject,
-        "comment_kind": subject._meta.model_name,
-        "comment_key": subject.slug if hasattr(subject, "slug") else subject.pk,
+        "comment_kind": registration.kind,
+        "comment_key": registration.key_of(subject),
         "thread": thread,
-        "can_comment": reader.can_comment,
+        "can_comment": reader.can_comment and registration.may_comment(user, subject),
         "is_moderator": moderator,
         "is_subscribed": reader.is_subscribed,
         "comment_form_token": new_submission_token(),
@@ -148,7 +171,7 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
     shared = not (context["is_moderator"] or reader.wrote_here)
     if shared and (requested is None or number is not None):
         if user.is_authenticated:
-            kind = "member-can-reply" if reader.can_comment else "member"
+            kind = "member-can-reply" if context["can_comment"] else "member"
         else:
             kind = "anonymous"
         page_path = context["comment_subject"].get_absolute_url()

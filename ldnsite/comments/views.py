@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,50 +9,30 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from articles.models import Article, Study
 from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
 from ldnsite.errors import is_database_outage, marked_unavailable
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.ratelimit import is_limited
-from testimonials.models import Testimonial
 
-from . import moderation, notifications
+from . import moderation, notifications, subjects
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, CommentRevision, Subscription, Thread, new_submission_token
 from .threads import comment_url, has_verified_email
 
-# Which objects can be discussed: (the public door, the field that names one in the URL).
-SUBJECTS = {
-    "article": (lambda: Article.objects.public(), "slug"),
-    "study": (lambda: Study.objects.public(), "slug"),
-    "testimonial": (lambda: Testimonial.objects.public(), "pk"),
-}
 
-
-def subject_key(subject) -> str:
-    return str(getattr(subject, SUBJECTS[subject._meta.model_name][1]))
-
-
-def _public_subject(kind: str, slug: str):
-    if kind not in SUBJECTS:
+def _public_subject(kind: str, key: str):
+    """The subject registered under `kind` and named `key` in the URL, if it is public."""
+    registration = subjects.by_kind(kind)
+    subject = registration.find_public(key) if registration is not None else None
+    if subject is None:
         raise Http404("Nothing to discuss here.")
-    public_queryset, key_field = SUBJECTS[kind]
-    if key_field == "pk" and not slug.isdigit():
-        raise Http404("Nothing to discuss here.")
-    return get_object_or_404(public_queryset(), **{key_field: slug})
-
-
-def _thread_for(subject) -> Thread:
-    thread, _ = Thread.objects.get_or_create(**{subject._meta.model_name: subject})
-    return thread
+    return subject
 
 
 def _visible_comment(user, pk: int) -> Comment:
     """A comment in a public thread whose text this member may see (their own, or a published one)."""
     comment = get_object_or_404(
-        Comment.objects.select_related("thread__article", "thread__study", "author").filter(
-            thread__in=Thread.objects.public()
-        ),
+        Comment.objects.select_related("thread", "author").filter(thread__in=Thread.objects.public()),
         pk=pk,
     )
     if comment.status != Comment.Status.PUBLISHED and comment.author_id != user.pk:
@@ -63,8 +44,8 @@ def _form_page(request, *, subject, form, parent=None, status=200, limited=False
     return render(
         request,
         "comments/comment_form.html",
-        {"subject": subject, "form": form, "parent": parent, "kind": subject._meta.model_name,
-         "key": subject_key(subject), "limited": limited},
+        {"subject": subject, "form": form, "parent": parent, "kind": subjects.of(subject).kind,
+         "key": subjects.of(subject).key_of(subject), "limited": limited},
         status=status,
     )  # fmt: skip
 
@@ -85,11 +66,13 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
     parent = None
     if parent_pk is not None:
         parent = _visible_comment(request.user, parent_pk)
-        if parent.thread.subject != subject:
+        if not parent.thread.is_about(subject):
             raise Http404("That comment is not in this discussion.")
     if not has_verified_email(request.user):
         messages.error(request, "Please confirm your e-mail address before you comment.")
         return redirect("account_email")
+    if not subjects.of(subject).may_comment(request.user, subject):
+        raise PermissionDenied("This discussion is not open to your comments.")
     if request.method == "GET":
         initial = {
             "token": new_submission_token(),
@@ -105,7 +88,7 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
     duplicate = Comment.objects.filter(submission_token=token, author=request.user).first()
     if duplicate is not None:
         return redirect(comment_url(duplicate))
-    thread = _thread_for(subject)
+    thread = Thread.objects.for_subject(subject)
     parent_id = form.cleaned_data["parent"]
     if parent_id:
         parent = Comment.objects.filter(pk=parent_id, thread=thread).first()
@@ -248,7 +231,7 @@ def follow_thread(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     if not has_verified_email(request.user):
         messages.error(request, "Please confirm your e-mail address before you follow a discussion.")
         return redirect("account_email")
-    thread = _thread_for(subject)
+    thread = Thread.objects.for_subject(subject)
     if request.POST.get("follow") == "1":
         moderation.subscribe(thread, member=request.user)
         messages.success(request, "You will get an e-mail when someone replies in this discussion.")
@@ -265,7 +248,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if data is None:
         return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
     subscription = (
-        Subscription.objects.select_related("thread__article", "thread__study", "thread__testimonial")
+        subjects.with_subjects(Subscription.objects.all())
         .filter(pk=data.get("s"), member_id=data.get("m"))
         .first()
     )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, CommentRevision, Report
+from ldnsite.comments.subjects import with_subjects
 from ldnsite.privileges import privilege_required, privileges
 from testimonials import moderation as testimonial_moderation
 from testimonials.models import Testimonial, TestimonialContent, TestimonialRevision
@@ -221,9 +222,7 @@ def _comment_queue() -> dict:
     open_reports = Prefetch(
         "reports", queryset=Report.objects.filter(resolved_at__isnull=True).order_by("created_at")
     )
-    base = Comment.objects.select_related(
-        "author", "thread__article", "thread__study", "thread__testimonial"
-    ).prefetch_related(open_reports)
+    base = Comment.objects.with_subjects().select_related("author").prefetch_related(open_reports)
     held = base.held().order_by("created_at", "pk")[:QUEUE_LIMIT]
     reported = (
         base.filter(status__in=[Comment.Status.PUBLISHED, Comment.Status.HIDDEN])
@@ -231,9 +230,9 @@ def _comment_queue() -> dict:
         .filter(Q(status=Comment.Status.HIDDEN) | Q(open_report_count__gt=0))
         .order_by("created_at", "pk")[:QUEUE_LIMIT]
     )
-    comment_edits = CommentRevision.objects.filter(comment__status=Comment.Status.PUBLISHED).select_related(
-        "comment__author", *(f"comment__thread__{subject}" for subject in ("article", "study", "testimonial"))
-    )[:QUEUE_LIMIT]
+    comment_edits = with_subjects(
+        CommentRevision.objects.filter(comment__status=Comment.Status.PUBLISHED), through="comment__thread"
+    ).select_related("comment__author")[:QUEUE_LIMIT]
     return {"held": held, "reported": reported, "comment_edits": comment_edits}
 
 

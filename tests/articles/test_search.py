@@ -129,7 +129,7 @@ def test_hidden_content_never_appears_in_results(
         moderation.edit(testimonial, by=testimonial.author, content=story(narrative=f"{marker} edit"))
     elif hide == "hidden_comment":
         article = make_article(title="An article with a discussion")
-        thread = Thread.objects.create(article=article)
+        thread = Thread.objects.for_subject(article)
         comment = comment_moderation.submit(thread, author=make_user(), body=f"{marker} in a comment")
         comment_moderation.publish(comment, by=moderator)
         comment_moderation.hide(comment, by=moderator, reason="Abuse")
@@ -146,7 +146,7 @@ def test_hidden_content_never_appears_in_results(
 def test_a_comment_is_not_searchable_even_when_published(client, make_article, make_user):
     """Search covers the three kinds of content, not the discussions under them."""
     article = make_article(title="Plain title")
-    comment_moderation.submit(Thread.objects.create(article=article), author=make_user(), body="Wombatword")
+    comment_moderation.submit(Thread.objects.for_subject(article), author=make_user(), body="Wombatword")
 
     assert groups(client.get(URL, {"q": "wombatword"})) == {}
 

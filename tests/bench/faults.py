@@ -655,11 +655,11 @@ def seed_people(run_id: str, prepared: dict, port: int) -> Site:
     hot = prepared["hot"]
     others = [a for a in Article.objects.public().order_by("pk") if a.get_absolute_url() != hot]
     written_on, followed = others[0], others[1]
-    thread, _ = Thread.objects.get_or_create(article=written_on)
+    thread = Thread.objects.for_subject(written_on)
     first = moderation.submit(thread, author=commenter, body="An earlier comment of the fault benchmark.")
     if first.status != Comment.Status.PUBLISHED:  # a first comment waits for a moderator
         moderation.publish(first, by=moderator)
-    followed_thread, _ = Thread.objects.get_or_create(article=followed)
+    followed_thread = Thread.objects.for_subject(followed)
     root = moderation.submit(followed_thread, author=follower, body="How did LDN go for you?", follow=True)
     if root.status != Comment.Status.PUBLISHED:
         moderation.publish(root, by=moderator)

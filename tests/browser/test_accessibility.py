@@ -68,7 +68,7 @@ def site(make_user):
         content=story(title="Waiting for a moderator", narrative="Call me on 01234 567890 about LDN."),
         is_carer=False,
     )
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     first = comment_moderation.submit(
         thread, author=make_user(display_name="Ash"), body="Did it help *fatigue*?"
     )

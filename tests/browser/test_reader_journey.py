@@ -55,7 +55,7 @@ def test_reader_follows_the_evidence_searches_and_replies_to_a_comment(
         studies=[pilot],
     )
     moderator = make_user(display_name="Moderator Mo", groups=["Moderators"], is_staff=True)
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     first = comment_moderation.submit(
         thread, author=make_user(display_name="Ash"), body="Did anyone feel less tired?"
     )

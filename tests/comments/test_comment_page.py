@@ -89,7 +89,7 @@ def test_the_page_reads_all_its_comment_texts_in_one_round_trip(
     client, make_article, make_user, counting_cache, conversions, django_assert_max_num_queries, roots
 ):
     article = make_article()
-    comments = discussion(Thread.objects.create(article=article), make_user(), roots)
+    comments = discussion(Thread.objects.for_subject(article), make_user(), roots)
     comment_keys = {markdown._cache_key(comment.body) for comment in comments}
     cache.clear()
     client.force_login(make_user())
@@ -145,7 +145,7 @@ def nesting(html: str) -> list:
 @pytest.mark.django_db
 def test_replies_nest_under_their_parents_and_gone_comments_keep_their_place(client, make_article, make_user):
     article = make_article()
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     ada, ben = make_user(display_name="Ada"), make_user(display_name="Ben")
     first = moderation.submit(thread, author=ada, body="First")
     answer = moderation.submit(thread, author=ben, body="Answer", parent=first)
@@ -178,7 +178,7 @@ def test_replies_nest_under_their_parents_and_gone_comments_keep_their_place(cli
 def test_each_reader_gets_their_own_links_and_notes(client, make_article, make_user, settings):
     settings.TIME_ZONE = "America/New_York"
     article = make_article(slug="links")
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     ada, ben = make_user(display_name="Ada"), make_user(display_name="Ben")
     moderator = make_user(display_name="Mo", groups=["Moderators"], is_staff=True)
     published = moderation.submit(thread, author=ada, body="Published words")
@@ -223,7 +223,7 @@ def test_each_reader_gets_their_own_links_and_notes(client, make_article, make_u
 @pytest.mark.django_db
 def test_markup_written_by_members_stays_text_for_every_reader(client, make_article, make_user):
     article = make_article()
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     name = '<img src=x onerror="alert(1)">'
     writer = make_user(display_name=name)
     payloads = [p.replace("\x00", "") for p in XSS_PAYLOADS[::7]]
@@ -249,7 +249,7 @@ def test_markup_written_by_members_stays_text_for_every_reader(client, make_arti
 def test_an_edit_shows_its_new_text_at_once(client, make_article, make_user):
     article = make_article()
     ada = make_user()
-    comment = moderation.submit(Thread.objects.create(article=article), author=ada, body="Frist words")
+    comment = moderation.submit(Thread.objects.for_subject(article), author=ada, body="Frist words")
     client.force_login(ada)
     assert "Frist words" in client.get(article.get_absolute_url()).content.decode()  # its text now cached
 
@@ -283,7 +283,7 @@ def test_each_page_number_shows_the_page_django_would(client, make_article, make
     """The number of threads is read with the page's roots rather than counted first: the pages shown, and
     where a number outside them lands (the last page; page 1 for what is not a number), stay Django's."""
     article = make_article()
-    comments = discussion(Thread.objects.create(article=article), make_user(), 25)
+    comments = discussion(Thread.objects.for_subject(article), make_user(), 25)
     url = article.get_absolute_url() + (f"?comments={asked}" if asked else "")
 
     html = client.get(url).content.decode()
@@ -301,7 +301,7 @@ def test_a_thread_whose_comments_are_all_held_shows_an_empty_discussion(
 ):
     settings.COMMENTS_HOLD_FIRST_COMMENT = True
     article = make_article()
-    moderation.submit(Thread.objects.create(article=article), author=make_user(), body="Waiting for review")
+    moderation.submit(Thread.objects.for_subject(article), author=make_user(), body="Waiting for review")
 
     for asked in ("", "?comments=2"):
         html = client.get(article.get_absolute_url() + asked).content.decode()
@@ -314,7 +314,7 @@ def test_an_anonymous_readers_page_of_comments_costs_the_same_few_queries(
     client, make_article, make_user, django_assert_max_num_queries, roots
 ):
     article = make_article()
-    discussion(Thread.objects.create(article=article), make_user(), roots)
+    discussion(Thread.objects.for_subject(article), make_user(), roots)
 
     # The article, its studies, its resources, the page of roots with their number, everything under them.
     with django_assert_max_num_queries(5):

@@ -23,7 +23,7 @@ def discussion(make_article, make_user):
     """An article with one published comment by its own author, Ada."""
     article = make_article(slug="shared-list", title="Shared list")
     ada = make_user(display_name="Ada")
-    comment = moderation.submit(Thread.objects.create(article=article), author=ada, body="Ada's first words.")
+    comment = moderation.submit(Thread.objects.for_subject(article), author=ada, body="Ada's first words.")
     return article, ada, comment
 
 
@@ -58,7 +58,7 @@ def test_a_comment_elsewhere_leaves_the_kept_list_alone(
     discussion, make_article, make_user, django_capture_on_commit_callbacks
 ):
     article, ada, comment = discussion
-    elsewhere = Thread.objects.create(article=make_article(title="Another article"))
+    elsewhere = Thread.objects.for_subject(make_article(title="Another article"))
     page_as(make_user(), article)
 
     Comment.objects.filter(pk=comment.pk).update(body="Changed behind the cache's back.")

@@ -91,8 +91,7 @@ def events_for(comment: Comment):
 
 def make_comment(subject, author, body: str, *, status=Comment.Status.PUBLISHED, parent=None) -> Comment:
     """A comment row in a given state, for tests about reading rather than posting."""
-    field = subject._meta.model_name
-    thread, _ = Thread.objects.get_or_create(**{field: subject})
+    thread = Thread.objects.for_subject(subject)
     return Comment.objects.create(
         thread=thread,
         author=author,
@@ -651,7 +650,7 @@ def test_opening_the_unsubscribe_link_only_asks_for_confirmation(client, unsubsc
     assert response.status_code == 200
     html = response.content.decode()
     assert "Stop these e-mails" in html and "LDN and fatigue" in html
-    assert Subscription.objects.filter(member=ada, thread__article=article).exists()
+    assert Subscription.objects.filter(member=ada, thread__in=Thread.objects.of(article)).exists()
 
 
 def test_one_click_unsubscribe_works_without_login_or_csrf_token(
@@ -689,7 +688,7 @@ def test_follow_and_unfollow_buttons_change_the_subscription(client, article, me
     assert "E-mail me about new replies" in client.get(article.get_absolute_url()).content.decode()
 
     client.post(f"/comments/article/{article.slug}/follow/", {"follow": "1"})
-    assert Subscription.objects.filter(member=member, thread__article=article).count() == 1
+    assert Subscription.objects.filter(member=member, thread__in=Thread.objects.of(article)).count() == 1
     assert "Stop e-mails about this discussion" in client.get(article.get_absolute_url()).content.decode()
     client.post(f"/comments/article/{article.slug}/follow/", {"follow": "1"})
     assert Subscription.objects.filter(member=member).count() == 1
@@ -775,7 +774,7 @@ def test_text_of_unpublished_comments_appears_on_no_public_page(
     make_comment(article, held_author, f"Held reply {MARKER}", status=Comment.Status.HELD, parent=shown)
     make_comment(article, hidden_author, f"Hidden reply {MARKER}", status=Comment.Status.HIDDEN, parent=shown)
     make_comment(study, hidden_author, f"Hidden on the study {MARKER}", status=Comment.Status.HIDDEN)
-    draft_thread = Thread.objects.create(article=draft)
+    draft_thread = Thread.objects.for_subject(draft)
     Comment.objects.create(
         thread=draft_thread, author=draft_author, body=f"Draft {MARKER}", status="published"
     )

@@ -12,7 +12,7 @@ def moderator(make_user):
 
 @pytest.fixture
 def held_comment(make_article, make_user):
-    thread = Thread.objects.create(article=make_article())
+    thread = Thread.objects.for_subject(make_article())
     return moderation.submit(thread, author=make_user(), body="HELD-QUEUE-MARKER")
 
 

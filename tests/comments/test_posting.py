@@ -271,7 +271,7 @@ def test_comment_text_is_sanitized(client, article, member):
 def test_thread_page_query_count_does_not_grow(
     client, article, make_user, django_assert_max_num_queries, root_count
 ):
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     author = make_user()
     for i in range(root_count):
         root = moderation.submit(thread, author=author, body=f"root {i}")
@@ -297,7 +297,7 @@ def test_thread_page_query_count_does_not_grow(
 
 @pytest.mark.django_db
 def test_root_comments_paginate(client, article, make_user):
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     author = make_user()
     for i in range(25):
         moderation.submit(thread, author=author, body=f"numbered comment {i:02d}")

@@ -115,7 +115,7 @@ article = Article.objects.create(
     status=PublicationStatus.PUBLISHED, published_at=timezone.now() - timezone.timedelta(days=1),
 )
 from ldnsite.comments.models import Thread
-thread = Thread.objects.create(article=article)
+thread = Thread.objects.for_subject(article)
 root = moderation.submit(thread, author=ada, body="Does LDN change your sleep?", follow=True)
 print("ROOT", root.pk)
 """

@@ -13,6 +13,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 from post_office.models import STATUS, Email
 
+from ldnsite.comments.models import Comment
 from ldnsite.mail import delivery, tasks
 from testimonials import moderation as testimonial_moderation
 from tests.clients import PassedTwoFactorClient as Client
@@ -77,7 +78,7 @@ def test_a_reply_is_queued_with_the_comment_and_delivered_after_the_commit(
     article, ada, bo = conversation
     with django_capture_on_commit_callbacks(execute=True):
         post(ada, article, "Does LDN change how you sleep?", follow=True)
-    root = article.thread.comments.get()
+    root = Comment.objects.on(article).get()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = post(bo, article, "Vivid dreams for two weeks, then fine", parent=root)
@@ -98,11 +99,11 @@ def test_a_refusing_mail_server_neither_fails_the_reply_nor_loses_the_mail(
     article, ada, bo = conversation
     with django_capture_on_commit_callbacks(execute=True):
         post(ada, article, "Anyone tried a lower dose?", follow=True)
-        response = post(bo, article, "I started at 1.5 mg", parent=article.thread.comments.get())
+        response = post(bo, article, "I started at 1.5 mg", parent=Comment.objects.on(article).get())
 
     # The reply is saved and acknowledged, and Bo's text is on the page.
     assert response.status_code == 302
-    assert article.thread.comments.filter(body="I started at 1.5 mg").exists()
+    assert Comment.objects.on(article).filter(body="I started at 1.5 mg").exists()
     mail = Email.objects.get()
     assert mail.status == STATUS.requeued and mail.number_of_retries == 1
     assert mailoutbox == []
@@ -140,7 +141,7 @@ def test_after_the_last_try_the_mail_is_marked_failed_and_listed_for_staff(
     article, ada, bo = conversation
     with django_capture_on_commit_callbacks(execute=True):
         post(ada, article, "Question", follow=True)
-        post(bo, article, "Answer UNDELIVERABLE-7", parent=article.thread.comments.get())
+        post(bo, article, "Answer UNDELIVERABLE-7", parent=Comment.objects.on(article).get())
     mail = Email.objects.get()
     for _ in range(20):
         make_due(mail)
@@ -206,7 +207,7 @@ def test_a_broker_that_cannot_take_the_request_loses_nothing(
     try:
         with django_capture_on_commit_callbacks(execute=True):
             post(ada, article, "Question", follow=True)
-            response = post(bo, article, "Answer kept in the queue", parent=article.thread.comments.get())
+            response = post(bo, article, "Answer kept in the queue", parent=Comment.objects.on(article).get())
     finally:
         app.conf.broker_url = settings.CELERY_BROKER_URL
         settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -227,7 +228,7 @@ def test_one_delivery_at_a_time(conversation, mailoutbox, django_capture_on_comm
     cache.add(delivery.LOCK_KEY, True, 60)  # another worker is delivering
     with django_capture_on_commit_callbacks(execute=True):
         post(ada, article, "Question", follow=True)
-        post(bo, article, "Answer", parent=article.thread.comments.get())
+        post(bo, article, "Answer", parent=Comment.objects.on(article).get())
     assert mailoutbox == [] and Email.objects.get().status == STATUS.queued
 
     cache.delete(delivery.LOCK_KEY)
@@ -240,7 +241,7 @@ def reply_that_waits(conversation, body: str, capture) -> tuple[Email, object]:
     article, ada, bo = conversation
     with capture(execute=True):
         post(ada, article, "Question", follow=True)
-        root = article.thread.comments.get()
+        root = Comment.objects.on(article).get()
         post(bo, article, body, parent=root)
     waiting = Email.objects.get()
     assert waiting.status == STATUS.requeued and waiting.scheduled_time > timezone.now()
@@ -304,7 +305,7 @@ def test_a_flaky_server_does_not_use_up_a_mails_tries_in_one_delivery(
     with django_capture_on_commit_callbacks(execute=True):
         post(ada, article, "Question", follow=True)
         post(cy, article, "Me too", follow=True)
-        post(bo, article, "An answer for both", parent=article.thread.comments.first())
+        post(bo, article, "An answer for both", parent=Comment.objects.on(article).first())
 
     mails = list(Email.objects.all())
     to_ada = [mail for mail in mails if mail.to == [ada.email]]
@@ -343,8 +344,8 @@ def test_a_member_who_leaves_takes_their_mail_with_them(conversation, django_cap
     article, ada, bo = conversation
     with django_capture_on_commit_callbacks(execute=True):
         post(ada, article, "Question", follow=True)
-        post(bo, article, "Answer for Ada", follow=True, parent=article.thread.comments.get())
-        post(ada, article, "Thanks, Bo", parent=article.thread.comments.get(body="Answer for Ada"))
+        post(bo, article, "Answer for Ada", follow=True, parent=Comment.objects.on(article).get())
+        post(ada, article, "Thanks, Bo", parent=Comment.objects.on(article).get(body="Answer for Ada"))
     assert sorted(mail.to[0] for mail in Email.objects.all()) == sorted([ada.email, bo.email])
 
     delete_member(ada, keep_experiences=False)
@@ -371,7 +372,7 @@ def test_a_delivery_never_releases_another_deliverys_lock(
     settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": f"{__name__}.SlowBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         post(ada, article, "Question", follow=True)
-        post(bo, article, "Answer", parent=article.thread.comments.get())
+        post(bo, article, "Answer", parent=Comment.objects.on(article).get())
 
     assert Email.objects.get().status == STATUS.sent
     assert cache.get(delivery.LOCK_KEY) == "another worker's"

@@ -198,7 +198,7 @@ def test_a_crawlers_made_up_values_add_nothing_to_the_cache(client, article, cou
 
 @pytest.mark.django_db
 def test_a_page_of_comments_past_the_last_is_shown_but_not_kept(client, article, member, counted):
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     comment_moderation.submit(thread, author=member, body="The only comment.")
 
     state, html = fetch(client, article.get_absolute_url() + "?comments=7")
@@ -487,7 +487,7 @@ def test_a_failing_cache_means_fresh_pages_never_errors(
     client, article, member, monkeypatch, broken, committed
 ):
     monkeypatch.setattr(pagecache, "cache", broken())
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
 
     for _ in range(2):
         state, html = fetch(client, article.get_absolute_url())
@@ -511,7 +511,7 @@ def test_a_comment_on_one_article_leaves_other_pages_cached(
         primed(client, url)
 
     with committed():
-        comment_moderation.submit(Thread.objects.create(article=article), author=member, body="Helps me.")
+        comment_moderation.submit(Thread.objects.for_subject(article), author=member, body="Helps me.")
 
     for url in pages:
         assert fetch(client, url)[0] == "hit", url
@@ -540,7 +540,7 @@ def test_a_held_comment_refreshes_nothing_until_it_is_approved(
     client, article, make_user, moderator, settings, committed
 ):
     settings.COMMENTS_HOLD_FIRST_COMMENT = True
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     primed(client, article.get_absolute_url())
 
     with committed():
@@ -559,7 +559,7 @@ def test_a_held_comment_refreshes_nothing_until_it_is_approved(
 @pytest.mark.django_db
 @pytest.mark.parametrize("transition", [comment_moderation.hide, comment_moderation.remove])
 def test_a_comment_taken_down_disappears(client, article, member, moderator, transition, committed):
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     comment = comment_moderation.submit(thread, author=member, body="Buy cheap LDN from my shop.")
     assert "Buy cheap LDN" in primed(client, article.get_absolute_url())
 
@@ -571,7 +571,7 @@ def test_a_comment_taken_down_disappears(client, article, member, moderator, tra
 
 @pytest.mark.django_db
 def test_a_comment_deleted_by_its_author_disappears(client, article, member, committed):
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     comment = comment_moderation.submit(thread, author=member, body="I said too much here.")
     primed(client, article.get_absolute_url())
 
@@ -589,7 +589,7 @@ def test_a_comment_on_a_story_refreshes_the_story(client, approved, make_user, c
     primed(client, "/testimonials/")
 
     with committed():
-        thread = Thread.objects.create(testimonial=approved)
+        thread = Thread.objects.for_subject(approved)
         comment_moderation.submit(thread, author=make_user(), body="Same for me.")
 
     assert "Same for me." in fetch(client, approved.get_absolute_url())[1]
@@ -805,7 +805,7 @@ def test_deleting_a_testimonial_removes_it_through_the_site(client, approved, me
 
 @pytest.mark.django_db
 def test_a_new_display_name_shows_on_every_page(client, article, other_article, member, committed):
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     comment_moderation.submit(thread, author=member, body="Hello from me.")
     assert "Member Max" in primed(client, article.get_absolute_url())
     primed(client, other_article.get_absolute_url())

@@ -99,7 +99,7 @@ def test_a_comment_on_another_article_keeps_this_one_kept(
     page(client, cited.get_absolute_url())
 
     with django_capture_on_commit_callbacks(execute=True):
-        thread = Thread.objects.create(article=make_article(title="Another article"))
+        thread = Thread.objects.for_subject(make_article(title="Another article"))
         comment_moderation.submit(thread, author=make_user(), body="Words elsewhere")
 
     with django_assert_max_num_queries(5) as queries:
@@ -122,7 +122,7 @@ def test_a_study_page_never_shares_an_editors_draft_article(make_study, make_art
 
 @pytest.fixture
 def discussed(cited, make_user):
-    thread = Thread.objects.create(article=cited)
+    thread = Thread.objects.for_subject(cited)
     for n in range(3):
         comment_moderation.submit(thread, author=make_user(), body=f"Root comment {n}")
     return thread
@@ -237,7 +237,7 @@ def test_a_refresh_by_hand_after_a_bulk_change_is_seen_at_once(
 @pytest.mark.django_db
 def test_what_the_comment_form_offers_depends_on_the_reader(discussed, cited, make_user, make_article):
     unverified, follower = make_user(verified=False), make_user()
-    other_thread = Thread.objects.create(article=make_article())
+    other_thread = Thread.objects.for_subject(make_article())
     Subscription.objects.create(thread=other_thread, member=unverified)
     Subscription.objects.create(thread=discussed, member=follower)
 

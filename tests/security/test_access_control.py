@@ -41,7 +41,7 @@ def world(make_user, make_article, settings):
     moderator = make_user(display_name="Moderator Mo", groups=["Moderators"], is_staff=True)
     editor = make_user(display_name="Editor Eve", is_staff=True, groups=["Editors"])
     article = make_article()
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     comment = comment_moderation.submit(thread, author=owner, body="The owner's own words.")
     comment.refresh_from_db()
     if comment.status != Comment.Status.PUBLISHED:

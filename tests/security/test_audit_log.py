@@ -109,7 +109,7 @@ def test_comment_hidden_by_reports_is_logged_without_its_text(
     article = make_article()
     author = make_user(email="poster.audit@example.org")
     body = "LDN cures everything AUDIT-COMMENT-4e1"
-    comment = comment_moderation.submit(Thread.objects.create(article=article), author=author, body=body)
+    comment = comment_moderation.submit(Thread.objects.for_subject(article), author=author, body=body)
     reporters = [make_established() for _ in range(settings.COMMENTS_REPORTS_TO_HIDE)]
     for reporter in reporters:
         comment_moderation.report(comment, by=reporter, reason="misinformation", note="AUDIT-NOTE-0b5")

@@ -241,7 +241,7 @@ def private_world(make_user, make_article, settings):
     settings.COMMENTS_HOLD_FIRST_COMMENT = False
     member, neighbour = make_user(display_name="Private Pat"), make_user()
     article = make_article()
-    thread, _ = Thread.objects.get_or_create(article=article)
+    thread = Thread.objects.for_subject(article)
     own = comment_moderation.submit(
         thread, author=member, body="My own words.", parent=None, token=uuid.uuid4()
     )

@@ -15,7 +15,7 @@ from tests.factories import story
 
 @pytest.fixture
 def thread(make_article):
-    return Thread.objects.create(article=make_article())
+    return Thread.objects.for_subject(make_article())
 
 
 def comment(thread, author, status=Comment.Status.PUBLISHED, body="A comment MEMBER-PAGE-1") -> Comment:
@@ -63,7 +63,7 @@ def test_comments_nobody_else_can_read_give_no_page(client, make_user, thread, s
 @pytest.mark.django_db
 def test_a_comment_under_a_draft_gives_no_page(client, make_user, make_article):
     member = make_user()
-    comment(Thread.objects.create(article=make_article(published=False)), member)
+    comment(Thread.objects.for_subject(make_article(published=False)), member)
 
     assert member_page(client, member).status_code == 404
 

@@ -75,7 +75,7 @@ def planted(make_user, make_article, make_study, settings):
         content=story(title=f"Retitled {SEARCH_WORD} {MARKERS['pending revision']}"),
     )
 
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     shown = comment_moderation.submit(thread, author=reporter, body="A comment everyone can read.")
     comment_moderation.publish(shown, by=other_moderator)
     hidden = comment_moderation.submit(

@@ -145,7 +145,7 @@ def test_unsubscribe_page_does_not_show_a_withdrawn_experience_title(client, mak
 
 def test_posting_a_comment_lands_on_the_page_that_shows_it(make_user, make_article):
     article = make_article()
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     others = make_user()
     for n in range(20):
         Comment.objects.create(thread=thread, author=others, body=f"Older comment {n}", status="published")

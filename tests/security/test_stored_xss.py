@@ -263,7 +263,7 @@ def test_display_names_are_safe_wherever_a_member_is_named(
     client, make_user, make_article, moderator, superuser
 ):
     article = make_article()
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     members = []
     for i, payload in enumerate(PAYLOADS):
         # Set directly: the sign-up form refuses most of these (see the next test).

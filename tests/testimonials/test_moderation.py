@@ -212,7 +212,7 @@ def test_earlier_rejections_and_open_reports_of_the_author_are_counted(
     author = make_user()
     moderation.reject(make_testimonial(author=author), by=moderator, reason="Names a pharmacy")
     comment = Comment.objects.create(
-        thread=Thread.objects.create(article=make_article()), author=author, body="Buy it here",
+        thread=Thread.objects.for_subject(make_article()), author=author, body="Buy it here",
         status=Comment.Status.PUBLISHED,
     )  # fmt: skip
     Report.objects.create(comment=comment, reporter=make_user(), reason=Report.Reason.SELLING)
@@ -239,7 +239,7 @@ def test_earlier_rejections_and_open_reports_of_the_author_are_counted(
 def test_queue_query_count_does_not_grow_with_pending_items(
     client, moderator, make_user, make_testimonial, make_revision, make_article, django_assert_max_num_queries
 ):
-    thread = Thread.objects.create(article=make_article())
+    thread = Thread.objects.for_subject(make_article())
 
     def add_pending_items() -> None:
         author = make_user()

@@ -205,7 +205,7 @@ def test_detail_uses_a_fixed_number_of_queries_however_long_the_discussion(
 ):
     settings.COMMENTS_HOLD_FIRST_COMMENT = False
     testimonial = make_testimonial()
-    thread = Thread.objects.create(testimonial=testimonial)
+    thread = Thread.objects.for_subject(testimonial)
     reader = make_user()
     client.force_login(reader)
     Comment.objects.create(thread=thread, author=reader, body="First.", status=Comment.Status.PUBLISHED)
@@ -358,7 +358,7 @@ def test_profile_lists_only_experiences_shared_under_the_display_name(client, ma
 
 @pytest.mark.django_db
 def test_profile_without_experiences_has_no_experience_section(client, author, make_article):
-    thread = Thread.objects.create(article=make_article())
+    thread = Thread.objects.for_subject(make_article())
     Comment.objects.create(thread=thread, author=author, body="A comment.", status=Comment.Status.PUBLISHED)
 
     assert "Experiences shared" not in page(client, f"/members/{author.pk}/")

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from ldnsite.comments.models import Comment
 from ldnsite.markdown import MAX_LENGTH
 from testimonials import moderation
 from testimonials.models import CONSENT_TEXT, CONSENT_VERSION, NARRATIVE_MAX_LENGTH, Testimonial
@@ -570,7 +571,7 @@ def test_delete_of_an_experience_with_a_discussion_never_errors(
     client.post(
         f"/comments/testimonial/{testimonial.pk}/new/", {"body": "Thanks.", "token": str(uuid.uuid4())}
     )
-    root = testimonial.thread.comments.get()
+    root = Comment.objects.on(testimonial).get()
     client.force_login(veteran)
     client.post(
         f"/comments/testimonial/{testimonial.pk}/reply/{root.pk}/",
@@ -654,7 +655,7 @@ def test_author_can_delete_a_testimonial_whose_discussion_has_replies(client, ma
     }  # fmt: skip
     testimonial = moderation.submit(author=author, content=content, is_carer=False)
     moderation.approve(testimonial, by=moderator)
-    thread = Thread.objects.create(testimonial=testimonial)
+    thread = Thread.objects.for_subject(testimonial)
     root = comment_moderation.submit(thread, author=make_user(), body="Thanks")
     comment_moderation.submit(thread, author=make_user(), body="Same here", parent=root)
     client.force_login(author)

@@ -303,9 +303,7 @@ class Command(BaseCommand):
         public_articles = [a for a in articles if a.status == PublicationStatus.PUBLISHED]
         public_testimonials = [t for t in testimonials if t.status == Testimonial.Status.APPROVED]
         threads = Thread.objects.bulk_create(
-            [Thread(article=a) for a in public_articles]
-            + [Thread(study=s) for s in studies]
-            + [Thread(testimonial=t) for t in public_testimonials],
+            [Thread.about(subject) for subject in [*public_articles, *studies, *public_testimonials]],
             batch_size=BATCH,
         )
         if not total or not threads:
@@ -314,7 +312,7 @@ class Command(BaseCommand):
         hot_count = min(hot_total, total) if hot_thread else 0
         others = threads[1:] if hot_thread else threads
         # Articles draw the most discussion, studies some, each member experience a little.
-        weights = [10 if t.article_id else 5 if t.study_id else 1 for t in others]
+        weights = [{"article": 10, "study": 5}.get(t.subject_kind, 1) for t in others]
         remaining = total - hot_count
         cap = min(MAX_OTHER_THREAD, hot_count - 1) if hot_thread else MAX_OTHER_THREAD
         if remaining > cap * len(others):
@@ -327,7 +325,7 @@ class Command(BaseCommand):
         plan += [(thread, n, False) for thread, n in zip(others, counts, strict=True) if n]
         self._write_comments(plan, members)
         hot = (
-            next((a for a in public_articles if a.pk == hot_thread.article_id), None) if hot_thread else None
+            next((a for a in public_articles if a.pk == hot_thread.subject_id), None) if hot_thread else None
         )
         return hot, total
 
