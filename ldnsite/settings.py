@@ -27,12 +27,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # --- Core -------------------------------------------------------------------------------------------------
 DEBUG = env_bool("DJANGO_DEBUG")
-# pytest (8.2+) sets PYTEST_VERSION for the length of a run; tests need no secrets and no manifest.
-TESTING = "PYTEST_VERSION" in os.environ
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Production needs a long random secret key; "
             "for local development set DJANGO_DEBUG=1 (make run does this)."
@@ -44,7 +42,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 SITE_NAME = "ldnsite"
 # The public address, for links in e-mails (the worker that builds or sends them has no request). Production
 # must set it (a deploy check); make run sets it from the address it serves.
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG or TESTING else "").rstrip("/")
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -149,16 +147,12 @@ else:
 # in whatever happens to the cache (one indexed query per logged-in request).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Public pages for anonymous readers are kept this long (ldnsite.pagecache; 0 turns it off). On by default
-# only where every process sees the same cache (Redis) or there is one process (development, tests): with a
+# only where every process sees the same cache (Redis) or there is one process (development): with a
 # local-memory cache per gunicorn worker, a change would refresh the pages of one worker only.
-PAGE_CACHE_SECONDS = int(
-    os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL or DEBUG or TESTING else "0")
-)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL or DEBUG else "0"))
 # Parts of pages shared between readers of the same kind (an article's body and studies, a page of comments),
 # which is what a logged-in reader's page is built from; on and off by the same rule as whole pages.
-FRAGMENT_CACHE_SECONDS = int(
-    os.environ.get("FRAGMENT_CACHE_SECONDS", "600" if REDIS_URL or DEBUG or TESTING else "0")
-)
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600" if REDIS_URL or DEBUG else "0"))
 
 # --- Background work (Celery) -----------------------------------------------------------------------------
 # The worker delivers e-mail and runs the clock's jobs (celery -A ldnsite worker --beat; make worker).
@@ -250,7 +244,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -340,24 +334,22 @@ POST_OFFICE = {
 }
 
 # --- Security ---------------------------------------------------------------------------------------------
-# Production is DEBUG off outside the test run. Tests run with DEBUG off too, but over plain http through the
-# test client: HTTPS-only settings (redirect, HSTS, Secure cookies) would turn every test request into a 301
-# or drop its cookies, so they stay off while TESTING; tests/security/test_headers.py checks them in a
-# production-mode subprocess instead (manage.py check --deploy must pass without a warning).
-PRODUCTION = not DEBUG and not TESTING
+# Production (DEBUG off) is HTTPS only: redirect, HSTS, Secure cookies. The test suite's own settings
+# (tests/settings.py) turn these off for the test client's plain http; tests/security/test_headers.py checks
+# them in a production-mode subprocess (manage.py check --deploy must pass without a warning).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_SECURE = not DEBUG
 # No script of ours reads the CSRF cookie; markdownx's editor falls back to the form's csrfmiddlewaretoken.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = not DEBUG
 # DJANGO_SECURE_SSL_REDIRECT=0 only when the proxy in front already redirects http to https.
-SECURE_SSL_REDIRECT = PRODUCTION and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = not DEBUG and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready)?$"]  # load-balancer health checks may come over plain http
-SECURE_HSTS_SECONDS = 31_536_000 if PRODUCTION else 0  # one year
-SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
-SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000  # one year
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -417,9 +409,3 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
     },
 }
-
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Mail is queued and delivered after the commit as in production, into the outbox of pytest-django's
-    # mailoutbox (tests see it with django_capture_on_commit_callbacks(execute=True)).
-    POST_OFFICE["BACKENDS"] = {"default": "django.core.mail.backends.locmem.EmailBackend"}

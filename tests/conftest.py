@@ -2,7 +2,7 @@ import itertools
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from articles.models import Article, PublicationStatus, Resource, Study
@@ -40,20 +40,53 @@ def _fresh_cache():
 
 @pytest.fixture
 def make_user(db):
-    """make_user(verified=True, groups=(), **fields) -> a member; the password is 'correct-horse-9'."""
+    """make_user(verified=True, groups=(), permissions=(), **fields) -> a member; the password is
+    'correct-horse-9'. permissions ("app_label.codename") are granted to the member alone."""
     from django.contrib.auth import get_user_model
 
-    def make(*, verified: bool = True, groups=(), password: str = "correct-horse-9", **fields):
+    def make(
+        *, verified: bool = True, groups=(), permissions=(), password: str = "correct-horse-9", **fields
+    ):
         n = next(_counter)
         fields.setdefault("email", f"member{n}@example.org")
         fields.setdefault("display_name", f"Member {n}")
         user = get_user_model().objects.create_user(password=password, **fields)
         if groups:
             user.groups.set(Group.objects.filter(name__in=groups))
+        for permission in permissions:
+            app_label, codename = permission.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
         EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
         return user
 
     return make
+
+
+@pytest.fixture
+def make_moderator(make_user):
+    """make_moderator(permissions=None, **fields) -> a staff member in the Moderators group; with
+    permissions (for example ["testimonials.moderate_testimonial"]) a staff member who holds exactly those,
+    in no group. The client fixture logs them in with two-factor passed (tests/clients.py)."""
+
+    def make(*, permissions=None, **fields):
+        fields.setdefault("is_staff", True)
+        if permissions is None:
+            return make_user(groups=["Moderators"], **fields)
+        return make_user(permissions=permissions, **fields)
+
+    return make
+
+
+@pytest.fixture
+def moderator(make_moderator):
+    return make_moderator(display_name="Moderator Mira", email="mira.mod@example.org")
+
+
+@pytest.fixture
+def other_moderator(make_moderator):
+    return make_moderator(display_name="Moderator Otto")
 
 
 @pytest.fixture
@@ -134,10 +167,42 @@ def make_established(make_user, make_article):
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(display_name="Moderator Mira", groups=["Moderators"], is_staff=True)
+def make_testimonial(request, make_user):
+    """make_testimonial(state="approved", author=None, decided_by=None, is_carer=False, days_ago=None,
+    content=None, **fields) -> a member experience taken where it is through the site's own transitions:
+    submitted by author (else a new member), then "approved" or "rejected" by decided_by (else the
+    moderator fixture), "withdrawn" by its author, or left "pending". Its content is content (else
+    tests.factories.story()) with fields over it; days_ago moves the submission back."""
+    from testimonials import moderation
+    from testimonials.models import Testimonial
+    from tests.factories import story
 
+    def make(
+        *,
+        state="approved",
+        author=None,
+        decided_by=None,
+        is_carer=False,
+        days_ago=None,
+        content=None,
+        **fields,
+    ):
+        content = {**(story() if content is None else content), **fields}
+        testimonial = moderation.submit(author=author or make_user(), content=content, is_carer=is_carer)
+        if days_ago is not None:
+            submitted_at = timezone.now() - timezone.timedelta(days=days_ago)
+            Testimonial.objects.filter(pk=testimonial.pk).update(submitted_at=submitted_at)
+        if state in ("approved", "rejected"):
+            decided_by = decided_by or request.getfixturevalue("moderator")
+        if state == "approved":
+            moderation.approve(testimonial, by=decided_by)
+        elif state == "rejected":
+            moderation.reject(testimonial, by=decided_by, reason="Please leave out the pharmacy's name.")
+        elif state == "withdrawn":
+            moderation.withdraw(testimonial, by=testimonial.author)
+        elif state != "pending":
+            raise ValueError(f"no testimonial state {state!r}")
+        testimonial.refresh_from_db()
+        return testimonial
 
-@pytest.fixture
-def other_moderator(make_user):
-    return make_user(display_name="Moderator Otto", groups=["Moderators"], is_staff=True)
+    return make

@@ -112,12 +112,12 @@ def story(**overrides) -> dict:
 
 
 @pytest.fixture
-def populated_site(make_user, settings):
+def populated_site(make_user, make_moderator, settings):
     settings.COMMENTS_HOLD_FIRST_COMMENT = True
     translators = Group.objects.create(name="Translators")
     translators.permissions.set(Permission.objects.filter(codename__in=["view_article", "view_study"]))
     editor = make_user(display_name="Editor Eve", is_staff=True, groups=["Editors", "Translators"])
-    moderator = make_user(display_name="Mod Mo", is_staff=True, groups=["Moderators"])
+    moderator = make_moderator(display_name="Mod Mo")
     make_user(display_name="Admin Al", email="Admin@Example.org", is_staff=True, is_superuser=True)
     ada = make_user(display_name="Ada", last_login=timezone.now() - timezone.timedelta(hours=3))
     bo = make_user(display_name="Bo Umlaut")
@@ -286,9 +286,9 @@ def _approve_that_fails_after_queueing_the_email(monkeypatch):
 
 @pytest.mark.django_db
 def test_a_rolled_back_decision_sends_no_email(
-    make_user, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+    make_user, make_moderator, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
 ):
-    moderator = make_user(groups=["Moderators"], is_staff=True)
+    moderator = make_moderator()
     testimonial = testimonial_moderation.submit(author=make_user(), content=story(), is_carer=False)
     _approve_that_fails_after_queueing_the_email(monkeypatch)
     client = Client(raise_request_exception=False)
@@ -308,11 +308,12 @@ def test_a_rolled_back_decision_sends_no_email(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_decision_sends_no_email_with_real_commits(make_user, mailoutbox, monkeypatch):
+def test_a_rolled_back_decision_sends_no_email_with_real_commits(
+    make_user, make_moderator, mailoutbox, monkeypatch
+):
     """The same with real transactions: the view's atomic block is the outermost one, as in production.
     (An earlier transactional test may have flushed the migrations' groups: the permission is given here.)"""
-    moderator = make_user(is_staff=True)
-    moderator.user_permissions.add(Permission.objects.get(codename="moderate_testimonial"))
+    moderator = make_moderator(permissions=["testimonials.moderate_testimonial"])
     testimonial = testimonial_moderation.submit(author=make_user(), content=story(), is_carer=False)
     client = Client(raise_request_exception=False)
     client.force_login(moderator)

@@ -59,6 +59,14 @@ def test_production_refuses_to_start_without_secret_key():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_production_settings_do_not_change_under_a_test_runner():
+    """The site's settings read the deployment's environment only: pytest's own variables change nothing."""
+    result = _run_settings({"PYTEST_VERSION": "8.3.0", "PYTEST_CURRENT_TEST": "tests/test_site.py::x (call)"})
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
 def test_production_starts_with_secret_key():
     result = _run_settings({"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "example.org"})
 

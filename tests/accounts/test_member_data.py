@@ -37,12 +37,6 @@ def _no_hold_and_generous_limits(settings):
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(display_name="Moderator Mira", email="mira.mod@example.org", groups=["Moderators"],
-                     is_staff=True)  # fmt: skip
-
-
-@pytest.fixture
 def superuser(make_user):
     return make_user(display_name="Root Rita", is_staff=True, is_superuser=True)
 
@@ -71,18 +65,6 @@ def log_in_with_password(client, user, password: str = PASSWORD) -> None:
     assert response.status_code == 302, response.content.decode()
     response = client.post("/accounts/reauthenticate/", {"password": password})
     assert response.status_code == 302, response.content.decode()
-
-
-def make_story_in(state: str, author, moderator, **content) -> Testimonial:
-    testimonial = moderation.submit(author=author, content=story(**content), is_carer=state == "pending")
-    if state == "approved":
-        moderation.approve(testimonial, by=moderator)
-    elif state == "rejected":
-        moderation.reject(testimonial, by=moderator, reason="Please leave out the pharmacy's name.")
-    elif state == "withdrawn":
-        moderation.withdraw(testimonial, by=author)
-    testimonial.refresh_from_db()
-    return testimonial
 
 
 def thread_of(subject) -> Thread:
@@ -145,13 +127,14 @@ def test_readme_tells_members_about_their_data():
 
 
 @pytest.fixture
-def leavers_world(leaver, other, moderator, article):
+def leavers_world(leaver, other, moderator, article, make_testimonial):
     """The leaving member's content in every state, plus another member's, with unique markers."""
     world = {
-        state: make_story_in(
-            state,
-            leaver,
-            moderator,
+        state: make_testimonial(
+            state=state,
+            author=leaver,
+            decided_by=moderator,
+            is_carer=state == "pending",
             title=f"LOU-{state.upper()}-TITLE",
             narrative=f"LOU-{state.upper()}-MARKER narrative.",
         )  # fmt: skip
@@ -160,8 +143,8 @@ def leavers_world(leaver, other, moderator, article):
     world["revision"] = moderation.edit(
         world["approved"], by=leaver, content=story(title="LOU-REVISION", narrative="LOU-REVISION-MARKER")
     )
-    world["others_story"] = make_story_in("approved", other, moderator, title="SAM-TITLE",
-                                           narrative="SAM-STORY-MARKER")  # fmt: skip
+    world["others_story"] = make_testimonial(author=other, decided_by=moderator, title="SAM-TITLE",
+                                             narrative="SAM-STORY-MARKER")  # fmt: skip
     world["comment"] = comment_moderation.submit(thread_of(article), author=leaver, body="LOU-COMMENT-MARKER")
     world["removed"] = comment_moderation.submit(thread_of(article), author=leaver, body="LOU-REMOVED-MARKER")
     comment_moderation.remove(world["removed"], by=moderator, reason="LOU-REMOVAL-REASON")

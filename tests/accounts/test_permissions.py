@@ -81,8 +81,7 @@ def test_a_request_reads_the_members_permissions_with_their_row(client, make_use
 
 
 @pytest.mark.django_db
-def test_a_revoked_group_takes_effect_on_the_next_request_too(client, make_user, make_article):
-    editor = make_user(is_staff=True, groups=["Editors"])
+def test_a_revoked_group_takes_effect_on_the_next_request_too(client, editor, make_article):
     draft = make_article(published=False)
     client.force_login(editor)
     assert client.get(draft.get_absolute_url()).status_code == 200

@@ -20,19 +20,11 @@ on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="full
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(display_name="Mod Mo", groups=["Moderators"], is_staff=True)
-
-
-@pytest.fixture
-def make_experience(make_user, moderator):
+def make_experience(make_testimonial):
     """make_experience(approved=True, **content) -> a member experience, approved unless asked otherwise."""
 
     def make(*, approved: bool = True, **content):
-        testimonial = moderation.submit(author=make_user(), content=story(**content), is_carer=False)
-        if approved:
-            testimonial = moderation.approve(testimonial, by=moderator)
-        return testimonial
+        return make_testimonial(state="approved" if approved else "pending", **content)
 
     return make
 

@@ -18,11 +18,6 @@ def _site_url(settings):
     settings.SITE_URL = SITE
 
 
-@pytest.fixture
-def moderator(make_user):
-    return make_user(groups=["Moderators"], is_staff=True, display_name="Moderator Mo")
-
-
 def sitemap(client) -> dict[str, str | None]:
     """{location: lastmod} from /sitemap.xml."""
     response = client.get("/sitemap.xml")

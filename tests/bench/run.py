@@ -69,7 +69,6 @@ def parse_args() -> argparse.Namespace:
 
 def bench_environment(args, workdir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
-    env.pop("PYTEST_VERSION", None)
     env.update(
         DJANGO_SETTINGS_MODULE="tests.bench.settings",
         DJANGO_SECRET_KEY="bench-" + secrets.token_urlsafe(48),

@@ -38,7 +38,6 @@ def parse_args() -> argparse.Namespace:
 
 def configure(database_url: str, directory: Path) -> None:
     """Production settings with a throwaway key and database, before Django loads."""
-    os.environ.pop("PYTEST_VERSION", None)
     os.environ.pop("REDIS_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "ldnsite.settings"
     os.environ["DJANGO_DEBUG"] = "0"

@@ -47,9 +47,9 @@ def log_in(page: Page, *, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign In").click()
 
 
-def moderator_with_authenticator(make_user, **fields):
+def moderator_with_authenticator(make_moderator, **fields):
     """A moderator with an authenticator app (TOTP) set up, and its secret for computing codes."""
-    moderator = make_user(groups=["Moderators"], is_staff=True, **fields)
+    moderator = make_moderator(**fields)
     secret = generate_totp_secret()
     TOTP.activate(moderator, secret)
     return moderator, secret

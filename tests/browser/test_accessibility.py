@@ -46,10 +46,10 @@ EXPERIENCES = [
 
 
 @pytest.fixture
-def site(make_user):
+def site(make_user, make_moderator):
     call_command("load_demo", stdout=io.StringIO())
     article = Article.objects.public().prefetch_related("studies").get()
-    moderator = make_user(display_name="Moderator Mo", groups=["Moderators"], is_staff=True)
+    moderator = make_moderator(display_name="Moderator Mo")
     member = make_user(display_name="Member Max")
     experiences = []
     for n, (ms_type, change, side_effects) in enumerate(EXPERIENCES, start=1):

@@ -15,8 +15,10 @@ TITLE = "Steadier on my feet"
 REASON = "Please describe your own experience rather than advice for others."
 
 
-def test_keyboard_user_signs_up_shares_an_experience_and_a_moderator_decides(pages, make_user, mailoutbox):
-    moderator, secret = helpers.moderator_with_authenticator(make_user, display_name="Moderator Kai")
+def test_keyboard_user_signs_up_shares_an_experience_and_a_moderator_decides(
+    pages, make_moderator, mailoutbox
+):
+    moderator, secret = helpers.moderator_with_authenticator(make_moderator, display_name="Moderator Kai")
 
     # The first Tab reaches the skip link, which moves the focus to the main content.
     newcomer = pages.open("newcomer")

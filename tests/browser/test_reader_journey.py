@@ -30,7 +30,7 @@ def sort_by(page, name: str, direction: str) -> list[str]:
 
 
 def test_reader_follows_the_evidence_searches_and_replies_to_a_comment(
-    pages, make_article, make_study, make_user, member
+    pages, make_article, make_study, make_user, make_moderator, member
 ):
     pilot = make_study(
         title="Pilot trial of LDN in primary progressive MS",
@@ -54,7 +54,7 @@ def test_reader_follows_the_evidence_searches_and_replies_to_a_comment(
         body="## What was measured\n\nMost trials measured **fatigue** and quality of life.",
         studies=[pilot],
     )
-    moderator = make_user(display_name="Moderator Mo", groups=["Moderators"], is_staff=True)
+    moderator = make_moderator(display_name="Moderator Mo")
     thread = Thread.objects.for_subject(article)
     first = comment_moderation.submit(
         thread, author=make_user(display_name="Ash"), body="Did anyone feel less tired?"

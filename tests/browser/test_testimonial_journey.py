@@ -12,8 +12,10 @@ STORY = "I started at **1.5 mg** and went up slowly.\n\n- vivid dreams for two w
 REASON = "Please leave out the name of your pharmacy; the rest is fine."
 
 
-def test_newcomer_shares_an_experience_that_a_moderator_rejects_then_publishes(pages, make_user, mailoutbox):
-    moderator, secret = helpers.moderator_with_authenticator(make_user, display_name="Moderator Mo")
+def test_newcomer_shares_an_experience_that_a_moderator_rejects_then_publishes(
+    pages, make_moderator, mailoutbox
+):
+    moderator, secret = helpers.moderator_with_authenticator(make_moderator, display_name="Moderator Mo")
 
     # A newcomer joins, confirms the address from the e-mail and is signed in.
     newcomer = pages.open("newcomer")

@@ -14,11 +14,6 @@ def _post_moderation(settings):
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(display_name="Mod Mo", groups=["Moderators"], is_staff=True)
-
-
-@pytest.fixture
 def discussion(make_article, make_user):
     """An article with one published comment by its own author, Ada."""
     article = make_article(slug="shared-list", title="Shared list")

@@ -32,11 +32,6 @@ def _generous_rate_limits(settings):
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(groups=["Moderators"], is_staff=True, display_name="Moderator Mira")
-
-
-@pytest.fixture
 def no_hold(settings):
     settings.COMMENTS_HOLD_FIRST_COMMENT = False
 

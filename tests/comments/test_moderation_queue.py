@@ -6,11 +6,6 @@ from ldnsite.moderation.models import ModerationEvent
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(display_name="Mod Mo", groups=["Moderators"], is_staff=True)
-
-
-@pytest.fixture
 def held_comment(make_article, make_user):
     thread = Thread.objects.for_subject(make_article())
     return moderation.submit(thread, author=make_user(), body="HELD-QUEUE-MARKER")

@@ -179,12 +179,11 @@ def running_site(tmp_path):
     smtp.start()
     web_port = free_port()
     database_url, drop_database = fresh_database(tmp_path)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PYTEST_VERSION", "PYTEST_CURRENT_TEST", "DJANGO_SETTINGS_MODULE")
-    }
+    # The site's own settings with this environment only (not the suite's tests.settings: mail must really go
+    # out over SMTP), as a deployment would start them.
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST"))}
     env.update(
+        DJANGO_SETTINGS_MODULE="ldnsite.settings",
         DJANGO_DEBUG="1",  # static files without collectstatic; everything else as in production
         DJANGO_SECRET_KEY="e2e-" + uuid.uuid4().hex * 2,
         DATABASE_URL=database_url,

@@ -238,7 +238,7 @@ def test_with_redis_down_signing_in_is_paused_with_a_clear_503_not_a_false_too_m
 
 @pytest.mark.skipif(not os.environ.get("LDNSITE_TEST_REDIS_URL"), reason="needs a real Redis")
 def test_a_refresh_redis_missed_is_made_up_for_when_it_answers_again(
-    settings, discussion, make_user, django_capture_on_commit_callbacks
+    settings, discussion, make_moderator, django_capture_on_commit_callbacks
 ):
     """A comment hidden while this process was leaving Redis alone must not stay on the kept page."""
     from ldnsite.comments import moderation
@@ -257,7 +257,7 @@ def test_a_refresh_redis_missed_is_made_up_for_when_it_answers_again(
 
     rediscache._failed("a test", OSError("Redis timed out"))  # a timeout a moment ago: Redis is left alone
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.hide(comment, by=make_user(groups=["Moderators"]), reason="Selling medicines")
+        moderation.hide(comment, by=make_moderator(is_staff=False), reason="Selling medicines")
     rediscache.mark_available()  # two seconds later
 
     page = reader.get(article.get_absolute_url())

@@ -158,9 +158,9 @@ def test_after_the_last_try_the_mail_is_marked_failed_and_listed_for_staff(
 
 
 def test_a_moderators_decision_survives_a_refusing_mail_server(
-    make_user, mail_server_down, django_capture_on_commit_callbacks
+    make_user, make_moderator, mail_server_down, django_capture_on_commit_callbacks
 ):
-    moderator = make_user(groups=["Moderators"], is_staff=True)
+    moderator = make_moderator()
     testimonial = testimonial_moderation.submit(author=make_user(), content=story(), is_carer=False)
     client = Client(raise_request_exception=False)
     client.force_login(moderator)
@@ -177,9 +177,9 @@ def test_a_moderators_decision_survives_a_refusing_mail_server(
 
 
 def test_a_members_words_in_a_mail_are_never_run_as_a_template(
-    make_user, mailoutbox, django_capture_on_commit_callbacks
+    make_user, make_moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
-    moderator = make_user(groups=["Moderators"], is_staff=True)
+    moderator = make_moderator()
     title = "{{ 7*7 }} {% debug %} {{ settings.SECRET_KEY }}"
     author = make_user()
     testimonial = testimonial_moderation.submit(author=author, content=story(title=title), is_carer=False)

@@ -41,11 +41,6 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(display_name="Mod Mo", groups=["Moderators"], is_staff=True)
-
-
-@pytest.fixture
 def article(make_article):
     return make_article(slug="ldn-basics", title="LDN basics")
 

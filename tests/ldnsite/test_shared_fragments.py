@@ -181,12 +181,12 @@ def test_kept_pages_of_comments_follow_the_page_asked_for(discussed, cited, make
 
 
 @pytest.mark.django_db
-def test_a_moderator_never_gets_the_shared_page_of_comments(discussed, cited, make_user):
+def test_a_moderator_never_gets_the_shared_page_of_comments(discussed, cited, make_user, make_moderator):
     held = comment_moderation.submit(discussed, author=make_user(), body="First comment of a newcomer")
     held.status = Comment.Status.HELD
     held.save()
     page(logged_in(make_user()), cited.get_absolute_url())
-    moderator = make_user(groups=["Moderators"], is_staff=True)
+    moderator = make_moderator()
 
     assert "First comment of a newcomer" in page(logged_in(moderator), cited.get_absolute_url())
 

@@ -35,11 +35,10 @@ def png() -> bytes:
 
 
 @pytest.fixture
-def world(make_user, make_article, settings):
+def world(make_user, make_moderator, editor, make_article, settings):
     owner = make_user(display_name="Owner Olu")
     other = make_user(display_name="Other Oda")
-    moderator = make_user(display_name="Moderator Mo", groups=["Moderators"], is_staff=True)
-    editor = make_user(display_name="Editor Eve", is_staff=True, groups=["Editors"])
+    moderator = make_moderator(display_name="Moderator Mo")
     article = make_article()
     thread = Thread.objects.for_subject(article)
     comment = comment_moderation.submit(thread, author=owner, body="The owner's own words.")

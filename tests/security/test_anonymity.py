@@ -12,8 +12,7 @@ import uuid
 import pytest
 
 from ldnsite.comments.models import Comment
-from testimonials import moderation
-from tests.factories import own_callbacks, story
+from tests.factories import own_callbacks
 
 NAME = "Wisteria Quill"
 LABEL = "the author of this story"
@@ -30,19 +29,9 @@ def author(make_user):
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(display_name="Moderator Mo", is_staff=True, groups=["Moderators"])
-
-
-@pytest.fixture
-def make_story(author, moderator):
+def make_story(make_testimonial, author):
     def make(display_as: str):
-        testimonial = moderation.submit(
-            author=author,
-            content=story(title=f"Story shown as {display_as}", display_as=display_as),
-            is_carer=False,
-        )
-        return moderation.approve(testimonial, by=moderator)
+        return make_testimonial(author=author, title=f"Story shown as {display_as}", display_as=display_as)
 
     return make
 

@@ -127,10 +127,10 @@ def test_comment_hidden_by_reports_is_logged_without_its_text(
 
 @pytest.mark.django_db
 def test_testimonial_decisions_are_logged_without_text_reason_or_address(
-    caplog, make_user, django_capture_on_commit_callbacks, mailoutbox
+    caplog, make_user, make_moderator, django_capture_on_commit_callbacks, mailoutbox
 ):
     author = make_user(email="author.audit@example.org")
-    moderator = make_user(groups=["Moderators"], is_staff=True, email="mod.audit@example.org")
+    moderator = make_moderator(email="mod.audit@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         approved = testimonial_moderation.submit(author=author, content=story(), is_carer=False)
         testimonial_moderation.approve(approved, by=moderator)

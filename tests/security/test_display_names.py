@@ -191,11 +191,11 @@ def test_change_page_needs_login_and_is_not_stored(client, make_user):
 
 
 @pytest.mark.django_db
-def test_moderators_see_earlier_names_in_the_admin(client, make_user):
+def test_moderators_see_earlier_names_in_the_admin(client, make_user, make_moderator):
     member = make_user(display_name="Ada")
     client.force_login(member)
     client.post(CHANGE_PAGE, {"display_name": "Bea"})
-    moderator = make_user(display_name="Moderator Mo", is_staff=True, groups=["Moderators"])
+    moderator = make_moderator(display_name="Moderator Mo")
     client.force_login(moderator)
 
     response = client.get("/admin/accounts/displaynamechange/?q=Ada")

@@ -231,7 +231,7 @@ def _same_site_links(html: str) -> set[str]:
 
 
 @pytest.fixture
-def private_world(make_user, make_article, settings):
+def private_world(make_user, make_moderator, make_article, settings):
     """A member with a story waiting, a comment of their own and one of someone else's; a moderator."""
     from ldnsite.comments import moderation as comment_moderation
     from ldnsite.comments.models import Thread
@@ -249,7 +249,7 @@ def private_world(make_user, make_article, settings):
         thread, author=neighbour, body="Theirs.", parent=None, token=uuid.uuid4()
     )
     story = testimonial_moderation.submit(author=member, content=content(), is_carer=False)
-    moderator = make_user(groups=["Moderators"], is_staff=True)
+    moderator = make_moderator()
     return SimpleNamespace(
         member=member, moderator=moderator, article=article, own=own, other=other, story=story
     )

@@ -69,8 +69,10 @@ def test_a_comment_under_a_draft_gives_no_page(client, make_user, make_article):
 
 
 @pytest.mark.django_db
-def test_staff_accounts_have_no_page_without_contributions(client, make_user, editor, make_article):
-    moderator = make_user(is_staff=True, groups=["Moderators"])
+def test_staff_accounts_have_no_page_without_contributions(
+    client, make_user, make_moderator, editor, make_article
+):
+    moderator = make_moderator()
     admin = make_user(is_staff=True, is_superuser=True)
     make_article(author=editor)  # writing articles is an editor's job, not a contribution as a member
 
@@ -79,8 +81,8 @@ def test_staff_accounts_have_no_page_without_contributions(client, make_user, ed
 
 
 @pytest.mark.django_db
-def test_staff_account_with_a_published_comment_has_a_page(client, make_user, thread):
-    moderator = make_user(is_staff=True, groups=["Moderators"], display_name="Moderator Mo")
+def test_staff_account_with_a_published_comment_has_a_page(client, make_moderator, thread):
+    moderator = make_moderator(display_name="Moderator Mo")
     comment(thread, moderator)
 
     assert member_page(client, moderator).status_code == 200
@@ -88,9 +90,11 @@ def test_staff_account_with_a_published_comment_has_a_page(client, make_user, th
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("display_as", "status"), [("display_name", 200), ("ms_type", 404)])
-def test_a_published_story_counts_only_under_the_members_name(client, make_user, display_as, status):
+def test_a_published_story_counts_only_under_the_members_name(
+    client, make_user, make_moderator, display_as, status
+):
     member = make_user(display_name="Rowan Ash")
-    moderator = make_user(is_staff=True, groups=["Moderators"])
+    moderator = make_moderator()
     testimonial = moderation.submit(
         author=member, content=story(title="My year on LDN", display_as=display_as), is_carer=False
     )

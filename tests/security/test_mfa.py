@@ -11,11 +11,6 @@ from django.test import Client as PlainClient
 PASSWORD = "correct-horse-9"
 
 
-@pytest.fixture
-def moderator(make_user):
-    return make_user(email="mod@example.org", groups=["Moderators"], is_staff=True)
-
-
 def current_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
@@ -58,7 +53,7 @@ def test_login_with_password_and_code_opens_the_queue(moderator):
     TOTP.activate(moderator, secret)
     client = PlainClient()
 
-    after_password = client.post("/accounts/login/", {"login": "mod@example.org", "password": PASSWORD})
+    after_password = client.post("/accounts/login/", {"login": moderator.email, "password": PASSWORD})
     assert after_password.status_code == 302 and "/2fa/authenticate/" in after_password.url
     assert client.get("/moderation/").status_code == 302  # not logged in until the code is given
 
@@ -72,7 +67,7 @@ def test_login_with_password_and_code_opens_the_queue(moderator):
 def test_wrong_code_keeps_the_queue_closed(moderator):
     TOTP.activate(moderator, generate_totp_secret())
     client = PlainClient()
-    client.post("/accounts/login/", {"login": "mod@example.org", "password": PASSWORD})
+    client.post("/accounts/login/", {"login": moderator.email, "password": PASSWORD})
 
     client.post("/accounts/2fa/authenticate/", {"code": "000000"})
 
@@ -94,7 +89,7 @@ def shown_secret(response) -> str:
 @pytest.mark.django_db
 def test_setting_up_two_factor_asks_password_once_and_code_once_then_returns(moderator):
     client = PlainClient()
-    client.post("/accounts/login/", {"login": "mod@example.org", "password": PASSWORD})
+    client.post("/accounts/login/", {"login": moderator.email, "password": PASSWORD})
 
     to_setup = client.get("/moderation/")
     assert to_setup.status_code == 302 and to_setup.url.startswith("/accounts/2fa/totp/activate/")
@@ -119,7 +114,7 @@ def test_setting_up_two_factor_asks_password_once_and_code_once_then_returns(mod
 @pytest.mark.django_db
 def test_the_continue_link_after_setup_never_leaves_the_site(moderator):
     client = PlainClient()
-    client.post("/accounts/login/", {"login": "mod@example.org", "password": PASSWORD})
+    client.post("/accounts/login/", {"login": moderator.email, "password": PASSWORD})
     setup_url = "/accounts/2fa/totp/activate/?next=https://evil.example/"
     secret = shown_secret(client.get(setup_url))
 

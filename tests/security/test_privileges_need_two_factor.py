@@ -42,13 +42,13 @@ SEARCH_WORD = "quokka"
 
 
 @pytest.fixture
-def planted(make_user, make_article, make_study, settings):
+def planted(make_user, make_moderator, make_article, make_study, settings):
     """Hidden content of every kind, each holding its marker, and the staff account that could see it."""
     settings.COMMENTS_HOLD_FIRST_COMMENT = True
     staff = make_user(
         email=STAFF_EMAIL, display_name="Staff Sam", groups=["Moderators", "Editors"], is_staff=True
     )
-    other_moderator = make_user(display_name="Other Moderator", groups=["Moderators"])
+    other_moderator = make_moderator(display_name="Other Moderator", is_staff=False)
     author = make_user(display_name="Story Author")
     newcomer = make_user(display_name="New Member")
     reporter = make_user(display_name="Careful Reader")

@@ -17,11 +17,6 @@ from tests.testimonials.test_submit import content, form_data
 Testimonial.__test__ = False
 
 
-@pytest.fixture
-def moderator(make_user):
-    return make_user(groups=["Moderators"], is_staff=True, display_name="Moderator Mo")
-
-
 def _client(user=None) -> Client:
     client = Client(raise_request_exception=False)
     if user is not None:

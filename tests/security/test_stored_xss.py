@@ -143,11 +143,6 @@ def assert_page_clean(client, url, *, status=200):
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(display_name="Moderator Mo", groups=["Moderators"], is_staff=True)
-
-
-@pytest.fixture
 def superuser(make_user):
     return make_user(display_name="Admin Ada", is_staff=True, is_superuser=True)
 

@@ -43,8 +43,8 @@ def slow_log(monkeypatch):
 
 
 @pytest.fixture
-def moderators(make_user):
-    return [make_user(display_name=f"Moderator {n}") for n in (1, 2)]
+def moderators(moderator, other_moderator):
+    return [moderator, other_moderator]
 
 
 def decide_at_once(decisions) -> list:

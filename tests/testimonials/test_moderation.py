@@ -37,28 +37,11 @@ def story(**overrides) -> dict:
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(display_name="Mod Mo", groups=["Moderators"], is_staff=True)
-
-
-@pytest.fixture
-def other_moderator(make_user):
-    return make_user(display_name="Mod Two", groups=["Moderators"], is_staff=True)
-
-
-@pytest.fixture
-def make_testimonial(make_user):
+def make_testimonial(make_testimonial):
     """make_testimonial(author=None, days_ago=None, **content) -> a pending testimonial."""
 
     def make(*, author=None, days_ago=None, **content):
-        testimonial = moderation.submit(
-            author=author or make_user(), content=story(**content), is_carer=False
-        )
-        if days_ago is not None:
-            submitted_at = timezone.now() - timezone.timedelta(days=days_ago)
-            Testimonial.objects.filter(pk=testimonial.pk).update(submitted_at=submitted_at)
-            testimonial.refresh_from_db()
-        return testimonial
+        return make_testimonial(state="pending", author=author, days_ago=days_ago, content=story(**content))
 
     return make
 

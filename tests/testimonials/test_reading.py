@@ -37,24 +37,19 @@ def content(**overrides) -> dict:
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(groups=["Moderators"], is_staff=True, display_name="Moderator Mo")
-
-
-@pytest.fixture
 def author(make_user):
     return make_user(display_name="Willow Writes")
 
 
 @pytest.fixture
-def make_testimonial(author, moderator):
+def make_testimonial(make_testimonial, author):
     """make_testimonial(approved=True, by=author, is_carer=False, **content) -> a testimonial."""
 
     def make(*, approved: bool = True, by=None, is_carer: bool = False, **overrides):
-        testimonial = moderation.submit(author=by or author, content=content(**overrides), is_carer=is_carer)
-        if approved:
-            testimonial = moderation.approve(testimonial, by=moderator)
-        return testimonial
+        state = "approved" if approved else "pending"
+        return make_testimonial(
+            state=state, author=by or author, is_carer=is_carer, content=content(**overrides)
+        )
 
     return make
 

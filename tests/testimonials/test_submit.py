@@ -61,23 +61,17 @@ def content(**overrides) -> dict:
 
 
 @pytest.fixture
-def moderator(make_user):
-    return make_user(groups=["Moderators"], is_staff=True, display_name="Moderator Mo")
-
-
-@pytest.fixture
 def veteran(make_user):
     """A verified member who joined long ago (the ordinary daily limit applies)."""
     return make_user(display_name="Long Time", date_joined=timezone.now() - timezone.timedelta(days=400))
 
 
 @pytest.fixture
-def published(moderator):
+def published(make_testimonial):
     """published(author, **content) -> an approved testimonial, made as moderators do."""
 
     def make(author, **overrides):
-        testimonial = moderation.submit(author=author, content=content(**overrides), is_carer=False)
-        return moderation.approve(testimonial, by=moderator)
+        return make_testimonial(author=author, content=content(**overrides))
 
     return make
 
@@ -641,14 +635,16 @@ def test_member_preview_is_capped_at_the_narrative_length_and_upload_stays_with_
     assert upload.status_code == 403
 
 
-def test_author_can_delete_a_testimonial_whose_discussion_has_replies(client, make_user, settings):
+def test_author_can_delete_a_testimonial_whose_discussion_has_replies(
+    client, make_user, make_moderator, settings
+):
     """Replies protect their parents; deleting the testimonial removes the whole discussion, deepest first."""
     from ldnsite.comments import moderation as comment_moderation
     from ldnsite.comments.models import Comment, Thread
 
     settings.COMMENTS_HOLD_FIRST_COMMENT = False
     author = make_user()
-    moderator = make_user(groups=["Moderators"], is_staff=True)
+    moderator = make_moderator()
     content = {
         "title": "Two years on LDN", "ms_type": "rrms", "dose_mg": "4.5", "time_on_ldn": "1-2y",
         "change": "better", "narrative": "Sleep improved after a month.",

@@ -4,9 +4,8 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from testimonials.models import CONSENT_VERSION, Change, SideEffect, TimeOnLDN
+from testimonials.models import Change, SideEffect, TimeOnLDN
 from testimonials.models import Testimonial as MemberTestimonial
 
 URL = reverse("testimonials:summary")
@@ -14,38 +13,25 @@ SUPPRESSED = "fewer than 5"
 Status = MemberTestimonial.Status
 
 
+# What each report says unless a test says otherwise: no change, no side effect.
+REPORT = {
+    "title": "My months on LDN",
+    "ms_type": "rrms",
+    "dose_mg": Decimal("4.5"),
+    "time_on_ldn": TimeOnLDN.MONTHS_6_12,
+    "change": Change.NO_CHANGE,
+    "side_effects": [],
+    "narrative": "What it was like for me.",
+}
+
+
 @pytest.fixture
-def make_testimonial(make_user):
-    """make_testimonial(status="approved", **fields) -> a testimonial; approved ones carry a moderator."""
+def make_testimonial(make_testimonial, make_user):
+    """make_testimonial(status="approved", **fields) -> a report by one member, Storyteller."""
     author = make_user(display_name="Storyteller")
-    moderator = make_user(display_name="Moderator Mo")
 
     def make(*, status: str = Status.APPROVED, **fields):
-        now = timezone.now()
-        values = {
-            "author": author,
-            "status": status,
-            "submitted_at": now,
-            "consent_version": CONSENT_VERSION,
-            "consented_at": now,
-            "title": "My months on LDN",
-            "ms_type": "rrms",
-            "dose_mg": Decimal("4.5"),
-            "time_on_ldn": TimeOnLDN.MONTHS_6_12,
-            "change": Change.NO_CHANGE,
-            "side_effects": [],
-            "narrative": "What it was like for me.",
-        }
-        if status == Status.APPROVED:
-            values |= {"moderated_by": moderator, "moderated_at": now, "approved_at": now}
-        if status == Status.REJECTED:
-            values |= {
-                "moderated_by": moderator,
-                "moderated_at": now,
-                "rejection_reason": "Has a phone number.",
-            }
-        values.update(fields)
-        return MemberTestimonial.objects.create(**values)
+        return make_testimonial(state=status, author=author, content=REPORT, **fields)
 
     return make
 
