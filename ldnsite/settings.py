@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ldnsite.comments",
     "articles",
     "testimonials",
+    "ldnsite.demo",
 ]
 
 MIDDLEWARE = [
