@@ -6,6 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles and study summaries"
 
     def ready(self):
-        from . import caching
+        from . import caching, search
 
         caching.register()
+        search.register()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ldnsite.accounts",
     "ldnsite.moderation",
     "ldnsite.comments",
+    "ldnsite.search",
     "articles",
     "testimonials",
     "ldnsite.demo",
