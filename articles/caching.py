@@ -1,6 +1,6 @@
 """What the page cache (ldnsite.pagecache) may share of this app's pages, and which pages a change refreshes.
 
-The site-wide pages this app composes (search, the sitemap, robots.txt) are registered here too.
+Search, the sitemap and robots.txt register themselves (ldnsite.search); a change here refreshes them too.
 """
 
 from django.db.models import Min
@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from ldnsite import pagecache
 
-from . import search
 from .models import Article, PublicationStatus, Resource, Study
 from .views import StudyListView
 
@@ -19,7 +18,7 @@ ARTICLE_LISTINGS = (
     "articles:article_list",
     "articles:article_feed",
     "articles:article_atom_feed",
-    "articles:search",
+    "search:search",
     "sitemap",
 )
 STUDY_LISTINGS = (
@@ -27,7 +26,7 @@ STUDY_LISTINGS = (
     "articles:study_list",
     "articles:study_feed",
     "articles:study_atom_feed",
-    "articles:search",
+    "search:search",
     "sitemap",
 )
 
@@ -90,18 +89,8 @@ def register() -> None:
         "articles:article_atom_feed",
         "articles:study_feed",
         "articles:study_atom_feed",
-        "sitemap",
-        "robots_txt",
     ):
         pagecache.register_page(name)
-    # Search text is free, so only its one spelling that clean_query leaves unchanged is kept: each search
-    # is stored once, not once per variant in spacing or invisible characters. The texts themselves have no
-    # bound, but only a search the view runs (a miss) is stored, and each counts against the per-address
-    # search limit (SEARCH_RATE_LIMIT): one address cannot add entries faster than that, and they expire.
-    pagecache.register_page(
-        "articles:search",
-        parameters={"q": search.is_clean, "in": search.GROUPS_BY_KEY.keys(), "page": pagecache.page_number},
-    )
 
     pagecache.register(Article, pages=article_pages, when=is_published, before=True, m2m=["studies"])
     pagecache.register(Study, pages=study_pages, when=is_published, before=True)

@@ -1,15 +1,27 @@
-"""Demo content for the ``load_demo`` management command.
+"""This app's demo and volume-test content, built for the demo app's commands (ldnsite/demo).
 
-Pure data: one article, six study records and a few resources about low dose
-naltrexone (LDN) in multiple sclerosis. All prose is original; facts come from
-the 2009 seed article and the study fact sheet in ``shared/data``.
+``load`` publishes one article, six study records and a few resources about low dose
+naltrexone (LDN) in multiple sclerosis (the data below). All prose is original; facts come from
+the 2009 seed article and the study fact sheet in ``shared/data``. ``volume_studies`` and
+``volume_articles`` bulk-create clearly synthetic ones for ``seed_volume``.
 
 ``checked_facts`` on each study lists only the facts the fact sheet marks as
 confirmed against an abstract or registry record. Anything not listed there is
 unchecked and must be shown as such.
 """
 
+import datetime
 import textwrap
+
+from django.utils import timezone
+
+from ldnsite.choices import MSType
+
+from . import moderation
+from .models import Article, PublicationStatus, Resource, Study
+
+BATCH = 2_000
+SLUG_PREFIX = "volume-test"
 
 ARTICLE = {
     "slug": "low-dose-naltrexone-and-ms",
@@ -473,3 +485,126 @@ RESOURCES = [
         "note": "UK charity with plain-language guides to MS and its treatments.",
     },
 ]
+
+
+# --- load_demo ------------------------------------------------------------------------------------------
+
+
+def load(team) -> tuple[dict[str, Study], Article]:
+    """Publish the demo study summaries and article as `team`, updated in place by slug: safe to run again."""
+    studies = {data["slug"]: _study(data, team) for data in STUDIES}
+    return studies, _article(ARTICLE, team, studies)
+
+
+def _study(data: dict, team) -> Study:
+    fields = {key: value for key, value in data.items() if key != "slug"}
+    study, _ = Study.objects.update_or_create(slug=data["slug"], defaults=fields)
+    study.full_clean()
+    if not study.is_published:
+        moderation.publish(study, by=team)
+    return study
+
+
+def _article(data: dict, team, studies: dict[str, Study]) -> Article:
+    fields = {key: data[key] for key in ("title", "summary", "body")}
+    fields["last_reviewed_on"] = datetime.date.fromisoformat(data["last_reviewed_on"])
+    article, created = Article.objects.update_or_create(
+        slug=data["slug"], defaults=fields, create_defaults={**fields, "author": team}
+    )
+    article.full_clean()
+    article.studies.set([studies[key] for key in data["study_keys"]])
+    for position, resource in enumerate(RESOURCES):
+        values = {key: resource[key] for key in ("kind", "title", "note")}
+        values["position"] = position
+        if resource["published_on"]:
+            values["published_on"] = datetime.date.fromisoformat(resource["published_on"])
+        Resource.objects.update_or_create(article=article, url=resource["url"], defaults=values)
+    if not article.is_published:
+        moderation.publish(article, by=team)
+    return article
+
+
+# --- seed_volume ----------------------------------------------------------------------------------------
+# `synthetic` is the demo app's source of repeatable fake data: `rng` (random.Random), `now`, and text
+# made of `words(n)` and `paragraph(sentences)`. Rows are bulk-created: no signals, no e-mail.
+
+
+def volume_studies(count: int, *, synthetic) -> list[Study]:
+    rng, now = synthetic.rng, synthetic.now
+    start = Study.objects.filter(slug__startswith=f"{SLUG_PREFIX}-study-").count() + 1
+    designs = list(Study.Design.values)
+    populations = [MSType.RELAPSING_REMITTING, MSType.SECONDARY_PROGRESSIVE, MSType.PRIMARY_PROGRESSIVE]
+    studies = []
+    for n in range(start, start + count):
+        enrolled = rng.choice([1, 12, 40, 80, 96, 150, 400, 1200])
+        studies.append(
+            Study(
+                slug=f"{SLUG_PREFIX}-study-{n}",
+                status=PublicationStatus.PUBLISHED,
+                published_at=now - timezone.timedelta(days=n),
+                title=f"Volume test study {n}: {synthetic.words(6)}",
+                authors=f"Volume A{n}, Synthetic B, Example C",
+                journal="Journal of Volume Testing",
+                year=rng.randint(2000, now.year),
+                citation_details=f"{n}(1):1-10",
+                design=rng.choice(designs),
+                populations=rng.sample(populations, rng.randint(1, 2)),
+                participants_enrolled=enrolled,
+                participants_completed=max(enrolled - rng.randint(0, 5), 0),
+                dose="4.5 mg at night",
+                duration=f"{rng.randint(4, 52)} weeks",
+                outcomes_measured=synthetic.words(12),
+                main_result=synthetic.paragraph(3),
+                adverse_events=synthetic.paragraph(1),
+                limitations=synthetic.paragraph(1),
+                plain_summary=synthetic.paragraph(4),
+                checked_facts=rng.sample(Study.Fact.values, rng.randint(0, 4)),
+            )
+        )
+    return Study.objects.bulk_create(studies, batch_size=BATCH)
+
+
+def volume_articles(count: int, *, editor, studies: list[Study], synthetic) -> list[Article]:
+    """Articles citing 2-5 of `studies`, with 0-3 resources each; one in twenty a draft, never the first."""
+    rng, now = synthetic.rng, synthetic.now
+    start = Article.objects.filter(slug__startswith=f"{SLUG_PREFIX}-article-").count() + 1
+    articles = []
+    for i, n in enumerate(range(start, start + count)):
+        body = "\n\n".join(
+            f"## Part {part}\n\n{synthetic.paragraph(6)}\n\n{synthetic.paragraph(5)}" for part in range(1, 5)
+        )
+        draft = i > 0 and i % 20 == 19
+        articles.append(
+            Article(
+                slug=f"{SLUG_PREFIX}-article-{n}",
+                title=f"Volume test article {n}",
+                summary=f"Synthetic article {n} for volume tests: {synthetic.words(10)}.",
+                body=body,
+                author=editor,
+                status=PublicationStatus.DRAFT if draft else PublicationStatus.PUBLISHED,
+                published_at=None if draft else now - timezone.timedelta(hours=i + 1),
+                last_reviewed_on=(now - timezone.timedelta(days=rng.randint(0, 400))).date(),
+            )
+        )
+    articles = Article.objects.bulk_create(articles, batch_size=BATCH)
+    Cites = Article.studies.through
+    cites = [
+        Cites(article_id=article.pk, study_id=study.pk)
+        for article in articles
+        for study in (rng.sample(studies, min(len(studies), rng.randint(2, 5))) if studies else [])
+    ]
+    Cites.objects.bulk_create(cites, batch_size=BATCH)
+    kinds = list(Resource.Kind.values)
+    resources = [
+        Resource(
+            article=article,
+            kind=rng.choice(kinds),
+            title=f"Volume test resource {position + 1} of article {article.pk}",
+            url=f"https://example.org/volume-test/{article.pk}/{position}",
+            position=position,
+        )
+        for article in articles
+        for position in range(rng.randint(0, 3))
+    ]
+    Resource.objects.bulk_create(resources, batch_size=BATCH)
+    return articles

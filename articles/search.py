@@ -1,67 +1,19 @@
-"""Site search: study summaries, articles and member experiences, each group from its public door.
+"""What site search (ldnsite.search) finds in this app: study summaries, then articles.
 
-PostgreSQL gets real full-text search: each model's stored, weighted `search_document` (ldnsite.fulltext;
-the weights are in the migrations that create it), queries parsed with `websearch_to_tsquery` (quotes for
-phrases, `-word` to exclude) with English stemming, rows filtered with `@@` through the GIN index, then
-ordered by rank. Other databases (SQLite in development) get a plain case-insensitive match of every word
-in `fields`. Snippets come from the database's own headline function on PostgreSQL and from a small Python
-window elsewhere; either way the text is escaped before `<mark>` goes in.
+The fields are those of each table's PostgreSQL search document (the migrations that add it weigh them);
+SQLite matches the same fields word by word.
 """
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
-
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import F, Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat
-from django.utils.html import escape, format_html, format_html_join, strip_tags
-from django.utils.safestring import SafeString
-
-from ldnsite.fulltext import SEARCH_CONFIG, StoredDocument
-from ldnsite.markdown import render
-from testimonials.models import Testimonial
+from ldnsite.search import sources
 
 from .models import Article, Study
 
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 12
-PER_GROUP = 10
-SNIPPET_CHARS = 240
 
-# Highlight markers: private-use characters that cannot survive `clean_query` or editors' text unchanged,
-# swapped for <mark> only after the snippet has been escaped.
-_START, _STOP = "\ue000", "\ue001"
-_MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
-_TERM = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
-_MARKDOWN_NOISE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`#>|~]+|\[|\]")
-
-
-@dataclass(frozen=True)
-class Group:
-    """One kind of result: how to find it, and how to show it."""
-
-    key: str
-    heading: str
-    model: type
-    # What the SQLite fallback looks in: the same fields as the PostgreSQL search document.
-    fields: tuple[str, ...]
-    snippet_fields: tuple[str, ...]
-    index_name: str
-    select_related: tuple[str, ...] = ()
-
-    def public(self) -> QuerySet:
-        if self.model is Testimonial:
-            return Testimonial.objects.public()
-        return self.model.objects.public()
-
-
-GROUPS = (
-    Group(
-        key="studies",
-        heading="Study summaries",
+def register() -> None:
+    sources.register(
+        "studies",
         model=Study,
+        heading="Study summaries",
         fields=(
             "title",
             "authors",
@@ -73,170 +25,21 @@ GROUPS = (
             "limitations",
         ),
         snippet_fields=("plain_summary", "main_result"),
-        index_name="articles_study_search_idx",
-    ),
-    Group(
-        key="articles",
-        heading="Articles",
+        description="published research about LDN in MS, with an evidence level",
+        browse_url_name="articles:study_list",
+        browse_label="evidence table",
+        result_template="articles/includes/search_result_study.html",
+        intro_template="articles/includes/search_intro_studies.html",
+    )
+    sources.register(
+        "articles",
         model=Article,
+        heading="Articles",
         fields=("title", "summary", "body"),
         snippet_fields=("summary", "body"),
-        index_name="articles_article_search_idx",
+        description="explainers written by our editors",
+        browse_url_name="articles:article_list",
+        browse_label="articles",
+        result_template="articles/includes/search_result_article.html",
         select_related=("author",),
-    ),
-    Group(
-        key="experiences",
-        heading="Member experiences",
-        model=Testimonial,
-        fields=("title", "narrative", "side_effects_other", "other_treatments"),
-        snippet_fields=("narrative",),
-        index_name="testimonials_search_idx",
-        select_related=("author",),
-    ),
-)
-GROUPS_BY_KEY = {group.key: group for group in GROUPS}
-
-
-@dataclass
-class Query:
-    """A visitor's query, cleaned: what we search for, and what we tell them we changed."""
-
-    text: str = ""
-    was_shortened: bool = False
-    terms: list[str] = field(default_factory=list)
-    excluded: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.terms)
-
-
-def clean_query(raw: str) -> Query:
-    """Normalise Unicode, drop control and private-use characters, cap the length, split into terms."""
-    text = unicodedata.normalize("NFKC", raw or "")
-    # Invisible characters go: controls (NUL among them, which PostgreSQL refuses), format marks such as
-    # zero-width spaces and direction overrides (they would split or disguise a word), private use (our
-    # highlight markers) and lone surrogates. Whitespace, controls included, becomes one space.
-    text = " ".join(text.split())
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cc", "Cf", "Co", "Cs"})
-    was_shortened = len(text) > MAX_QUERY_LENGTH
-    if was_shortened:
-        text = text[:MAX_QUERY_LENGTH]
-        if " " in text:
-            text = text.rsplit(" ", 1)[0]
-    terms, excluded = [], []
-    for match in _TERM.finditer(text):
-        negated = match.group(1) or match.group(3)
-        term = (match.group(2) if match.group(2) is not None else match.group(4)).strip()
-        term = term.strip("\"'")
-        if not term or not any(ch.isalnum() for ch in term):
-            continue
-        (excluded if negated else terms).append(term)
-    return Query(text, was_shortened, terms=terms[:MAX_TERMS], excluded=excluded[:MAX_TERMS])
-
-
-def is_clean(text: str) -> bool:
-    """Whether `text` is a query as clean_query leaves it (the page cache keeps only that spelling)."""
-    return clean_query(text).text == text
-
-
-def uses_full_text() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _snippet_source(group: Group):
-    if len(group.snippet_fields) == 1:
-        return F(group.snippet_fields[0])
-    parts = [F(group.snippet_fields[0])]
-    for name in group.snippet_fields[1:]:
-        parts.extend([Value(" \n "), F(name)])
-    return Concat(*parts, output_field=TextField())
-
-
-def _full_text(group: Group, query: Query) -> QuerySet:
-    ts_query = SearchQuery(query.text, search_type="websearch", config=SEARCH_CONFIG)
-    document = StoredDocument(group.model)
-    return (
-        group.public()
-        .alias(document=document)
-        .filter(document=ts_query)  # `search_document @@ query`, which the GIN index serves
-        .annotate(
-            rank=SearchRank(document, ts_query),
-            headline=SearchHeadline(
-                _snippet_source(group),
-                ts_query,
-                config=SEARCH_CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-rank", "-pk")
     )
-
-
-def _simple(group: Group, query: Query) -> QuerySet:
-    names = list(group.fields)
-    queryset = group.public()
-    for term in query.terms:
-        queryset = queryset.filter(_any_field_contains(names, term))
-    for term in query.excluded:
-        queryset = queryset.exclude(_any_field_contains(names, term))
-    return queryset.order_by("-pk")
-
-
-def _any_field_contains(names: list[str], term: str) -> Q:
-    condition = Q()
-    for name in names:
-        condition |= Q(**{f"{name}__icontains": term})
-    return condition
-
-
-def matches(group: Group, query: Query) -> QuerySet:
-    queryset = _full_text(group, query) if uses_full_text() else _simple(group, query)
-    return queryset.select_related(*group.select_related)
-
-
-def plain_text(markdown_text: str) -> str:
-    """Markdown as a reader sees it, without markup: through the one renderer, then tags stripped."""
-    from html import unescape
-
-    return " ".join(unescape(strip_tags(render(markdown_text))).split())
-
-
-def snippet(group: Group, result, query: Query) -> SafeString:
-    """A short, escaped excerpt with the matching words in <mark>."""
-    headline = getattr(result, "headline", None)
-    if headline is not None:
-        text = " ".join(_MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", headline).split())
-    else:
-        source = " ".join(plain_text(getattr(result, name)) for name in group.snippet_fields)
-        text = _window(source, query.terms)
-    pieces = []
-    last = 0
-    for match in _MARKED.finditer(text):
-        pieces.append(escape(text[last : match.start()].replace(_START, "").replace(_STOP, "")))
-        pieces.append(format_html("<mark>{}</mark>", match.group(1)))
-        last = match.end()
-    pieces.append(escape(text[last:].replace(_START, "").replace(_STOP, "")))
-    return format_html_join("", "{}", ((piece,) for piece in pieces))
-
-
-def _window(text: str, terms: list[str]) -> str:
-    """About SNIPPET_CHARS of `text` around the first matching term, with every term marked."""
-    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.I)
-    found = pattern.search(text) if terms else None
-    first = found.start() if found else 0
-    start = max(0, first - SNIPPET_CHARS // 3)
-    if start:
-        start = text.find(" ", start) + 1 or start
-    excerpt = text[start : start + SNIPPET_CHARS]
-    if start + SNIPPET_CHARS < len(text):
-        excerpt = excerpt.rsplit(" ", 1)[0] + " …"
-    if start:
-        excerpt = "… " + excerpt
-    if not terms:
-        return excerpt
-    return pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt)

@@ -18,5 +18,4 @@ urlpatterns = [
     path("feeds/articles/atom/", feeds.ArticleAtomFeed(), name="article_atom_feed"),
     path("feeds/studies/", feeds.StudyFeed(), name="study_feed"),
     path("feeds/studies/atom/", feeds.StudyAtomFeed(), name="study_atom_feed"),
-    path("search/", views.search, name="search"),
 ]

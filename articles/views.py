@@ -1,7 +1,3 @@
-from urllib.parse import urlencode
-
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,13 +5,10 @@ from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView
 
 from ldnsite import pagecache
-from ldnsite.accounts.signals import client_ip
 from ldnsite.comments.threads import thread_context, with_thread
 from ldnsite.context_processors import site as site_context
 from ldnsite.privileges import EDIT_PERMISSION, privileges
-from ldnsite.ratelimit import is_limited
 
-from . import search as site_search
 from .models import Article, Study
 
 EVIDENCE_CONSENSUS = (
@@ -180,40 +173,3 @@ class StudyDetailView(SectionDetailView):
     def section_prefetch(self) -> list:
         visible = Article.objects.visible_to(privileges(self.request))
         return [Prefetch("articles", queryset=visible.order_by("-published_at"))]
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    """Results grouped by kind; `in=<group>` pages through one group alone."""
-    query = site_search.clean_query(request.GET.get("q", ""))
-    only = site_search.GROUPS_BY_KEY.get(request.GET.get("in", ""))
-    context = {"query": query, "only": only, "groups": [], "total": 0}
-    if not query:
-        return render(request, "articles/search.html", context)
-
-    limit, period = settings.SEARCH_RATE_LIMIT
-    if limit and is_limited(f"search:{client_ip(request)}", limit=limit, period=period):
-        return render(request, "articles/search.html", {**context, "is_limited": True}, status=429)
-
-    for group in [only] if only else site_search.GROUPS:
-        matches = site_search.matches(group, query)
-        if only:
-            page = Paginator(matches, 20).get_page(request.GET.get("page"))
-            results, count = list(page.object_list), page.paginator.count
-        else:
-            page = None
-            results = list(matches[: site_search.PER_GROUP])
-            count = len(results) if len(results) < site_search.PER_GROUP else matches.count()
-        for result in results:
-            result.snippet = site_search.snippet(group, result, query)
-        context["groups"].append(
-            {
-                "group": group,
-                "results": results,
-                "count": count,
-                "page_obj": page,
-                "all_url": "?" + urlencode({"q": query.text, "in": group.key}),
-            }
-        )
-        context["total"] += count
-    context["query_string"] = urlencode({"q": query.text, **({"in": only.key} if only else {})})
-    return render(request, "articles/search.html", context)

@@ -10,7 +10,7 @@ SITE_URLS = {
     "articles": "articles:article_list",
     "studies": "articles:study_list",
     "testimonials": "testimonials:list",
-    "search": "articles:search",
+    "search": "search:search",
     "article_feed": "articles:article_feed",
     "study_feed": "articles:study_feed",
     "login": "account_login",

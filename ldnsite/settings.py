@@ -61,8 +61,10 @@ INSTALLED_APPS = [
     "ldnsite.accounts",
     "ldnsite.moderation",
     "ldnsite.comments",
+    "ldnsite.search",
     "articles",
     "testimonials",
+    "ldnsite.demo",
 ]
 
 MIDDLEWARE = [

@@ -5,11 +5,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
-from articles.sitemaps import SITEMAPS, robots_txt
+from articles import sitemaps as evidence_sitemaps
+from testimonials import sitemaps as experience_sitemaps
 
 from . import editor, health, mfa
 from .accounts import data as member_data
 from .accounts import views as member_views
+from .search import views as search_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "ldnsite editors"
@@ -17,6 +19,9 @@ admin.site.site_title = "ldnsite admin"
 
 # A lost database connection shows the branded 503 page ("nothing you wrote is lost"), not a 500.
 handler500 = "ldnsite.errors.server_error"
+
+# Each app offers its own sitemaps; the site composes them into the one /sitemap.xml.
+SITEMAPS = {**evidence_sitemaps.SITEMAPS, **experience_sitemaps.SITEMAPS}
 
 
 urlpatterns = [
@@ -36,8 +41,9 @@ urlpatterns = [
     path("testimonials/", include("testimonials.urls")),
     path("healthz", health.live, name="healthz"),
     path("healthz/ready", health.ready, name="healthz_ready"),
+    path("search/", include("ldnsite.search.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", robots_txt, name="robots_txt"),
+    path("robots.txt", search_views.robots_txt, name="robots_txt"),
     path("", include("articles.urls")),
 ]
 

@@ -9,7 +9,7 @@ from .models import Testimonial
 
 Status = Testimonial.Status
 # The pages that list, count or find approved testimonials.
-LISTINGS = ("testimonials:list", "testimonials:summary", "articles:search", "sitemap")
+LISTINGS = ("testimonials:list", "testimonials:summary", "search:search", "sitemap")
 
 
 def was_public(testimonial: Testimonial) -> bool:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.security.test_stored_xss import page_dangers
 from tests.xss_payloads import XSS_PAYLOADS
 
-URL = reverse("articles:search")
+URL = reverse("search:search")
 
 SQL_METACHARACTERS = [
     "' OR '1'='1",

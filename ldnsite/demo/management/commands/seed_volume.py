@@ -14,7 +14,6 @@ import random
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -25,22 +24,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, PublicationStatus, Resource, Study
+from articles import demo as articles_demo
+from articles.models import PublicationStatus
 from ldnsite import pagecache
-from ldnsite.choices import MSType
 from ldnsite.comments.models import MAX_DEPTH, Comment, Thread
-from testimonials.models import (
-    CONSENT_VERSION,
-    Change,
-    DisplayAs,
-    SideEffect,
-    Testimonial,
-    TimeOnLDN,
-)
+from testimonials import demo as testimonials_demo
+from testimonials.models import Testimonial
 
 BATCH = 2_000
 EMAIL_DOMAIN = "volume.invalid"
-SLUG_PREFIX = "volume-test"
 MAX_OTHER_THREAD = 150  # no other discussion comes near the hot article's
 
 WORD_TEXT = (
@@ -103,12 +95,17 @@ class Command(BaseCommand):
             with self.timed("staff and members"):
                 editor, moderator = self.staff()
                 members = self.members(options["members"])
+            # Each app builds its own content; the comments on all of it are built here.
             with self.timed("studies"):
-                studies = self.studies(options["studies"])
+                studies = articles_demo.volume_studies(options["studies"], synthetic=self)
             with self.timed("articles and resources"):
-                articles = self.articles(options["articles"], editor, studies)
+                articles = articles_demo.volume_articles(
+                    options["articles"], editor=editor, studies=studies, synthetic=self
+                )
             with self.timed("testimonials"):
-                testimonials = self.testimonials(options["testimonials"], members, moderator)
+                testimonials = testimonials_demo.volume_testimonials(
+                    options["testimonials"], members=members, moderator=moderator, synthetic=self
+                )
             with self.timed("threads and comments"):
                 hot, comment_count = self.comments(
                     options["comments"], options["hot_comments"], articles, studies, testimonials, members
@@ -127,7 +124,17 @@ class Command(BaseCommand):
         if hot is not None:
             self.stdout.write(f"Most discussed article: {hot.get_absolute_url()}")
 
+    # The apps' builders draw their synthetic data from the command (`synthetic=self`): one seeded `rng`,
+    # the run's `now`, and text.
+
+    def words(self, n: int) -> str:
+        return words(self.rng, n)
+
+    def paragraph(self, sentences: int) -> str:
+        return paragraph(self.rng, sentences)
+
     def text(self, sentences: int) -> str:
+        """A paragraph from the pool: making up 200,000 comments word by word would take most of the run."""
         return self.rng.choice(self.pool[sentences])
 
     @contextmanager
@@ -175,128 +182,6 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         return users
-
-    # --- Editorial content --------------------------------------------------------------------------------
-
-    def studies(self, count: int) -> list[Study]:
-        start = Study.objects.filter(slug__startswith=f"{SLUG_PREFIX}-study-").count() + 1
-        designs = list(Study.Design.values)
-        populations = [MSType.RELAPSING_REMITTING, MSType.SECONDARY_PROGRESSIVE, MSType.PRIMARY_PROGRESSIVE]
-        studies = []
-        for n in range(start, start + count):
-            enrolled = self.rng.choice([1, 12, 40, 80, 96, 150, 400, 1200])
-            studies.append(
-                Study(
-                    slug=f"{SLUG_PREFIX}-study-{n}",
-                    status=PublicationStatus.PUBLISHED,
-                    published_at=self.now - timezone.timedelta(days=n),
-                    title=f"Volume test study {n}: {words(self.rng, 6)}",
-                    authors=f"Volume A{n}, Synthetic B, Example C",
-                    journal="Journal of Volume Testing",
-                    year=self.rng.randint(2000, self.now.year),
-                    citation_details=f"{n}(1):1-10",
-                    design=self.rng.choice(designs),
-                    populations=self.rng.sample(populations, self.rng.randint(1, 2)),
-                    participants_enrolled=enrolled,
-                    participants_completed=max(enrolled - self.rng.randint(0, 5), 0),
-                    dose="4.5 mg at night",
-                    duration=f"{self.rng.randint(4, 52)} weeks",
-                    outcomes_measured=words(self.rng, 12),
-                    main_result=paragraph(self.rng, 3),
-                    adverse_events=paragraph(self.rng, 1),
-                    limitations=paragraph(self.rng, 1),
-                    plain_summary=paragraph(self.rng, 4),
-                    checked_facts=self.rng.sample(Study.Fact.values, self.rng.randint(0, 4)),
-                )
-            )
-        return Study.objects.bulk_create(studies, batch_size=BATCH)
-
-    def articles(self, count: int, editor, studies: list[Study]) -> list[Article]:
-        start = Article.objects.filter(slug__startswith=f"{SLUG_PREFIX}-article-").count() + 1
-        articles = []
-        for i, n in enumerate(range(start, start + count)):
-            body = "\n\n".join(
-                f"## Part {part}\n\n{paragraph(self.rng, 6)}\n\n{paragraph(self.rng, 5)}"
-                for part in range(1, 5)
-            )
-            draft = i > 0 and i % 20 == 19  # one in twenty is a draft; never the most discussed one
-            articles.append(
-                Article(
-                    slug=f"{SLUG_PREFIX}-article-{n}",
-                    title=f"Volume test article {n}",
-                    summary=f"Synthetic article {n} for volume tests: {words(self.rng, 10)}.",
-                    body=body,
-                    author=editor,
-                    status=PublicationStatus.DRAFT if draft else PublicationStatus.PUBLISHED,
-                    published_at=None if draft else self.now - timezone.timedelta(hours=i + 1),
-                    last_reviewed_on=(self.now - timezone.timedelta(days=self.rng.randint(0, 400))).date(),
-                )
-            )
-        articles = Article.objects.bulk_create(articles, batch_size=BATCH)
-        Cites = Article.studies.through
-        cites = [
-            Cites(article_id=article.pk, study_id=study.pk)
-            for article in articles
-            for study in (
-                self.rng.sample(studies, min(len(studies), self.rng.randint(2, 5))) if studies else []
-            )
-        ]
-        Cites.objects.bulk_create(cites, batch_size=BATCH)
-        kinds = list(Resource.Kind.values)
-        resources = [
-            Resource(
-                article=article,
-                kind=self.rng.choice(kinds),
-                title=f"Volume test resource {position + 1} of article {article.pk}",
-                url=f"https://example.org/volume-test/{article.pk}/{position}",
-                position=position,
-            )
-            for article in articles
-            for position in range(self.rng.randint(0, 3))
-        ]
-        Resource.objects.bulk_create(resources, batch_size=BATCH)
-        return articles
-
-    # --- Member content -----------------------------------------------------------------------------------
-
-    def testimonials(self, count: int, members: list, moderator) -> list[Testimonial]:
-        if not count:
-            return []
-        S = Testimonial.Status
-        # Mostly approved, as on a site that has run for years; the rest in every other state.
-        statuses = [S.APPROVED] * 90 + [S.PENDING] * 4 + [S.REJECTED] * 3 + [S.WITHDRAWN] * 3
-        ms_types, changes, times = MSType.values, Change.values, TimeOnLDN.values
-        effects = [value for value in SideEffect.values if value != SideEffect.NONE]
-        doses = [Decimal(d) for d in ("0.5", "1.5", "3", "3.5", "4", "4.5", "4.5", "4.5", "6")]
-        testimonials = []
-        for n in range(count):
-            status = self.rng.choice(statuses)
-            submitted_at = self.now - timezone.timedelta(minutes=self.rng.randint(60, 2_000_000))
-            decided_at = submitted_at + timezone.timedelta(hours=self.rng.randint(1, 48))
-            decided = status != S.PENDING
-            approved = status in (S.APPROVED, S.WITHDRAWN)  # a withdrawn one was published before
-            testimonials.append(
-                Testimonial(
-                    author=self.rng.choice(members),
-                    title=f"Volume test experience {n + 1}",
-                    ms_type=self.rng.choice(ms_types),
-                    dose_mg=self.rng.choice(doses),
-                    time_on_ldn=self.rng.choice(times),
-                    change=self.rng.choice(changes),
-                    side_effects=self.rng.sample(effects, self.rng.randint(0, 2)) or [SideEffect.NONE],
-                    narrative=f"{self.text(6)}\n\n{self.text(6)}",
-                    display_as=self.rng.choice(DisplayAs.values),
-                    status=status,
-                    submitted_at=submitted_at,
-                    consent_version=CONSENT_VERSION,
-                    consented_at=submitted_at,
-                    approved_at=decided_at if approved else None,
-                    moderated_at=decided_at if decided else None,
-                    moderated_by=moderator if decided else None,
-                    rejection_reason="Synthetic volume-test rejection." if status == S.REJECTED else "",
-                )
-            )
-        return Testimonial.objects.bulk_create(testimonials, batch_size=BATCH)
 
     def comments(self, total, hot_total, articles, studies, testimonials, members):
         """Threads for every public subject; `hot_total` comments on the first article, the rest spread."""

@@ -1,0 +1,33 @@
+"""What each app's sitemap is built on; ldnsite/urls.py composes the apps' sitemaps into /sitemap.xml.
+
+The project has no django.contrib.sites, so addresses come from settings.SITE_URL: a sitemap must name the
+public host even when it is fetched through another (a proxy, a health check, an internal name). Items come
+from each model's public door, so the sitemap lists only what anyone may read.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+
+class SiteUrlSitemap(Sitemap):
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class NamedPagesSitemap(SiteUrlSitemap):
+    """An app's own public pages that are not rows (home, lists, summaries), by URL name."""
+
+    changefreq = "daily"
+    url_names: list[str] = []
+
+    def items(self) -> list[str]:
+        return self.url_names
+
+    def location(self, item: str) -> str:
+        return reverse(item)

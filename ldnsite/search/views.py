@@ -1,0 +1,70 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import apnumber
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from ldnsite.accounts.signals import client_ip
+from ldnsite.ratelimit import is_limited
+
+from . import engine, sources
+
+TEMPLATE = "search/search.html"
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Results grouped by source, in the order apps registered them; `in=<key>` pages through one alone."""
+    query = engine.clean_query(request.GET.get("q", ""))
+    only = sources.get(request.GET.get("in", ""))
+    every_source = sources.all()
+    context = {
+        "query": query,
+        "only": only,
+        "sources": every_source,
+        "source_count": apnumber(len(every_source)),
+        "browsable": [source for source in every_source if source.browse_url_name],
+        "groups": [],
+        "total": 0,
+    }
+    if not query:
+        return render(request, TEMPLATE, context)
+
+    limit, period = settings.SEARCH_RATE_LIMIT
+    if limit and is_limited(f"search:{client_ip(request)}", limit=limit, period=period):
+        return render(request, TEMPLATE, {**context, "is_limited": True}, status=429)
+
+    for source in [only] if only else every_source:
+        matches = engine.matches(source, query)
+        if only:
+            page = Paginator(matches, 20).get_page(request.GET.get("page"))
+            results, count = list(page.object_list), page.paginator.count
+        else:
+            page = None
+            results = list(matches[: engine.PER_GROUP])
+            count = len(results) if len(results) < engine.PER_GROUP else matches.count()
+        for result in results:
+            result.snippet = engine.snippet(source, result, query)
+        context["groups"].append(
+            {
+                "group": source,
+                "results": results,
+                "count": count,
+                "page_obj": page,
+                "all_url": "?" + urlencode({"q": query.text, "in": source.key}),
+            }
+        )
+        context["total"] += count
+    context["query_string"] = urlencode({"q": query.text, **({"in": only.key} if only else {})})
+    return render(request, TEMPLATE, context)
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": settings.SITE_URL + reverse("sitemap")},
+        content_type="text/plain; charset=utf-8",
+    )
