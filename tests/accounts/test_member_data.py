@@ -473,3 +473,29 @@ def test_the_export_keeps_its_shape(client, leaver, every_kind):
     changes the file members download: keep the shape, or change export_shape.json on purpose."""
     _, data = download(client, leaver)
     assert pinned(data, every_kind) == EXPORT_SHAPE.read_text()
+
+
+def test_an_app_that_registers_personal_data_is_in_the_download_and_erased_with_the_account(
+    client, leaver, monkeypatch
+):
+    """accounts names no app: a kind registered by any app is exported at its place and erased."""
+    from ldnsite.accounts import personal_data
+
+    erased = []
+    monkeypatch.setattr(personal_data, "_kinds", dict(personal_data._kinds))
+    personal_data.register(
+        "bookmarks",
+        order=35,
+        export=lambda member: [f"BOOKMARK-OF-{member.display_name}"],
+        erase=lambda member, *, anonymise: erased.append((member.pk, anonymise)),
+    )
+    _, data = download(client, leaver)
+    assert data["bookmarks"] == ["BOOKMARK-OF-Leaving Lou"]
+    assert list(data)[-4:] == ["reports", "bookmarks", "subscriptions", "moderation_decisions"]
+
+    with pytest.raises(ValueError):
+        personal_data.register("bookmarks", order=1, export=lambda member: [])
+
+    leaver_pk = leaver.pk
+    client.post(DELETE, {"experiences": "anonymise", "confirm": leaver.display_name})
+    assert erased == [(leaver_pk, True)]
