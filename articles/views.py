@@ -9,9 +9,9 @@ from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView
 
 from ldnsite import pagecache
-from ldnsite.accounts.signals import client_ip
 from ldnsite.comments.threads import thread_context
 from ldnsite.context_processors import site as site_context
+from ldnsite.http import client_ip
 from ldnsite.privileges import EDIT_PERMISSION, privileges
 from ldnsite.ratelimit import is_limited
 
