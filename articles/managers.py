@@ -27,15 +27,14 @@ class ArticleQuerySet(PublishableQuerySet):
 class StudyQuerySet(PublishableQuerySet):
     def with_evidence_level(self):
         """Annotate `level` (1 strongest .. 5) and `design_rank` (position in the design list), to sort by."""
-        from .models import Study
-
+        study = self.model  # the model declares its designs and their levels; this module never imports it
         return self.annotate(
             level=Case(
-                *[When(design=design, then=Value(level)) for design, level in Study.LEVEL_BY_DESIGN.items()],
+                *[When(design=design, then=Value(level)) for design, level in study.LEVEL_BY_DESIGN.items()],
                 output_field=IntegerField(),
             ),
             design_rank=Case(
-                *[When(design=design, then=Value(rank)) for rank, design in enumerate(Study.Design.values)],
+                *[When(design=design, then=Value(rank)) for rank, design in enumerate(study.Design.values)],
                 output_field=IntegerField(),
             ),
         )

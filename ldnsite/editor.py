@@ -2,8 +2,12 @@
 
 markdownx's own views have no login check and trust the client's content type; these check the user, cap the
 input, and accept only real JPEG, PNG or WebP images, re-encoded without metadata under a name we choose.
-Editors may use both. Members with a verified e-mail may preview (for their testimonials), within a
+Editors may use both. Members with a verified e-mail may preview what they write in Markdown, within a
 member's text cap and a per-member rate limit; image upload stays with editors.
+
+The apps whose members write Markdown register those fields and their caps in their AppConfig.ready()
+(``editor.register_member_field("testimonials.Testimonial.narrative", max_length=...)``): a member's preview
+takes text up to the longest of them, so this shared module names no app.
 """
 
 import io
@@ -18,8 +22,6 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from testimonials.models import NARRATIVE_MAX_LENGTH
-
 from .comments.threads import has_verified_email
 from .markdown import MAX_LENGTH, render
 from .privileges import EDIT_PERMISSION, privileges
@@ -33,6 +35,26 @@ IMAGE_FORMATS = {
     "PNG": ("PNG", "png"),
     "WEBP": ("WEBP", "webp"),
 }
+
+
+# Markdown fields that members (not only editors) write, and their caps in characters.
+_member_fields: dict[str, int] = {}
+
+
+def register_member_field(name: str, *, max_length: int) -> None:
+    if name in _member_fields:
+        raise ValueError(f"The Markdown field {name!r} is already registered with the editor.")
+    _member_fields[name] = max_length
+
+
+def clear() -> None:
+    """For tests."""
+    _member_fields.clear()
+
+
+def member_max_length() -> int:
+    """How long a member's text may be for a preview: the longest field members write (0: none)."""
+    return max(_member_fields.values(), default=0)
 
 
 class ImageRejected(Exception):
@@ -57,6 +79,8 @@ def preview(request: HttpRequest) -> HttpResponse:
     if not _acts_as_editor(request):
         if not has_verified_email(user):
             raise PermissionDenied("Confirm your e-mail address to use the Markdown preview.")
+        if not member_max_length():
+            raise PermissionDenied("Members write no Markdown here: the preview is for editors.")
         limit, period = getattr(settings, "EDITOR_PREVIEW_RATE_MEMBER", (30, 60))
         if is_limited(f"markdown-preview:{user.pk}", limit=limit, period=period):
             return HttpResponse(
@@ -64,7 +88,7 @@ def preview(request: HttpRequest) -> HttpResponse:
                 "the preview comes back within a minute.</p>",
                 status=429,
             )
-        max_length = NARRATIVE_MAX_LENGTH
+        max_length = member_max_length()
     content = request.POST.get("content", "")
     if len(content) > max_length:
         return HttpResponse(

@@ -47,14 +47,18 @@ class TestimonialsConfig(AppConfig):
     verbose_name = "Member experiences"
 
     def ready(self):
-        from ldnsite.accounts import profiles
+        from ldnsite import editor
+        from ldnsite.accounts import personal_data, profiles
         from ldnsite.comments import contributions, subjects
+        from ldnsite.comments import personal_data as comments_personal_data
 
         from . import caching, search
-        from .models import Testimonial
+        from . import personal_data as own_data
+        from .models import NARRATIVE_MAX_LENGTH, Testimonial
 
         caching.register()
         search.register()
+        editor.register_member_field("testimonials.Testimonial.narrative", max_length=NARRATIVE_MAX_LENGTH)
         contributions.register("testimonials", has_approved=has_approved_story)
         subjects.register(
             Testimonial,
@@ -67,6 +71,12 @@ class TestimonialsConfig(AppConfig):
         )
         profiles.register(
             "experiences",
+            order=10,
             items=experiences_under_name,
             template="testimonials/includes/profile_experiences.html",
         )
+        # First in a member's download and first to go with their account: a story takes its discussion.
+        personal_data.register(
+            "testimonials", order=10, export=own_data.export, erase=own_data.erase, authored=own_data.authored
+        )
+        comments_personal_data.register_subject(Testimonial, shown_to=own_data.shown_to)

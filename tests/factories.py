@@ -46,9 +46,9 @@ def experience_form(**overrides) -> dict:
 
 def own_callbacks(callbacks: list) -> list:
     """The after-commit callbacks that hand queued e-mail to the worker (one per transaction with mail)."""
-    from ldnsite.mail import delivery
+    from ldnsite.mail import tasks
 
-    return [callback for callback in callbacks if callback is delivery.request_delivery]
+    return [callback for callback in callbacks if callback is tasks.request_delivery]
 
 
 # The bibliographic facts of Cree 2010 (../shared/data/ldn-ms-studies.md), for citation and metadata tests.

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from ldnsite.moderation.admin import RecordAdmin
+from ldnsite.records import RecordAdmin
 
 from . import names
 from .models import DisplayNameChange, User

@@ -23,51 +23,16 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ldnsite.comments import moderation as comment_moderation
-from ldnsite.comments.managers import is_moderator
-from ldnsite.comments.models import Comment, Report, Subscription
-from ldnsite.comments.subjects import with_subjects
 from ldnsite.mail import delivery as mail
-from ldnsite.moderation.models import ModerationEvent
-from testimonials import moderation as testimonial_moderation
-from testimonials.models import CONSENT_TEXT, CONSENT_VERSION, Testimonial, TestimonialContent
+from ldnsite.mfa import holds_privileges
 
-
-def _subject(thread, member) -> dict:
-    """What a comment or subscription was about; another member's experience only while it is public."""
-    subject = thread.subject
-    if isinstance(subject, Testimonial) and not subject.is_public and subject.author_id != member.pk:
-        return {"kind": "testimonial", "title": "(no longer published)", "url": None}
-    return {"kind": subject._meta.model_name, "title": str(subject.title), "url": subject.get_absolute_url()}
-
-
-def _content(content: TestimonialContent) -> dict:
-    data = {field: getattr(content, field) for field in TestimonialContent.CONTENT_FIELDS}
-    data["side_effect_labels"] = content.side_effect_labels
-    return data
+from . import personal_data
 
 
 def collect(member) -> dict:
-    """Everything `member` gave the site, in a fixed number of queries. Never another person's identity."""
+    """Everything `member` gave the site, in a fixed number of queries. Never another person's identity:
+    the account's own details here, then what each app registered in `personal_data`."""
     emails = EmailAddress.objects.filter(user=member).order_by("-primary", "email")
-    testimonials = list(
-        Testimonial.objects.filter(author=member).prefetch_related("revisions").order_by("created_at", "pk")
-    )
-    comments = list(Comment.objects.filter(author=member).with_subjects().order_by("created_at", "pk"))
-    reports = with_subjects(Report.objects.filter(reporter=member), through="comment__thread")
-    subscriptions = with_subjects(Subscription.objects.filter(member=member))
-    testimonial_type = ContentType.objects.get_for_model(Testimonial)
-    comment_type = ContentType.objects.get_for_model(Comment)
-    events = ModerationEvent.objects.filter(
-        Q(content_type=testimonial_type, object_id__in=[t.pk for t in testimonials])
-        | Q(content_type=comment_type, object_id__in=[c.pk for c in comments])
-    ).order_by("created_at", "pk")
-
-    def who(event) -> str:
-        if event.actor_id == member.pk:
-            return "you"
-        return "a moderator" if event.actor_id else "the site (automatic)"
-
     return {
         "about": "Everything you gave ldnsite, as stored on "
         f"{timezone.now():%Y-%m-%d}. Moderators' identities are not part of your data and are left out.",
@@ -83,78 +48,7 @@ def collect(member) -> dict:
             "joined": member.date_joined,
             "last_login": member.last_login,
         },
-        "testimonials": [
-            {
-                "id": t.pk,
-                "status": t.status,
-                "status_label": t.get_status_display(),
-                "url": t.get_absolute_url() if t.is_public else None,
-                **_content(t),
-                "written_as_carer": t.is_carer,
-                "consent": {
-                    "version": t.consent_version,
-                    "given_at": t.consented_at,
-                    "text": CONSENT_TEXT if t.consent_version == CONSENT_VERSION else None,
-                },
-                "created_at": t.created_at,
-                "submitted_at": t.submitted_at,
-                "approved_at": t.approved_at,
-                "moderated_at": t.moderated_at,
-                "rejection_reason": t.rejection_reason,
-                "revisions": [
-                    {
-                        "id": r.pk,
-                        "status": r.status,
-                        **_content(r),
-                        "created_at": r.created_at,
-                        "moderated_at": r.moderated_at,
-                        "rejection_reason": r.rejection_reason,
-                    }
-                    for r in t.revisions.all()
-                ],
-            }
-            for t in testimonials
-        ],
-        "comments": [
-            {
-                "id": c.pk,
-                "status": c.status,
-                "status_label": c.get_status_display(),
-                "body": c.body,
-                "created_at": c.created_at,
-                "edited_at": c.edited_at,
-                "reply_to": c.parent_id,
-                "thread": _subject(c.thread, member),
-            }
-            for c in comments
-        ],
-        "reports": [
-            {
-                "comment_id": r.comment_id,
-                "thread": _subject(r.comment.thread, member),
-                "reason": r.reason,
-                "note": r.note,
-                "created_at": r.created_at,
-                "resolved_at": r.resolved_at,
-            }
-            for r in reports
-        ],
-        "subscriptions": [
-            {"thread": _subject(s.thread, member), "created_at": s.created_at} for s in subscriptions
-        ],
-        "moderation_decisions": [
-            {
-                "about": "testimonial" if e.content_type_id == testimonial_type.pk else "comment",
-                "id": e.object_id,
-                "action": e.action,
-                "from": e.from_state,
-                "to": e.to_state,
-                "reason": e.reason,
-                "by": who(e),
-                "at": e.created_at,
-            }
-            for e in events
-        ],
+        **{kind.key: kind.export(member) for kind in personal_data.kinds()},
     }
 
 
@@ -208,8 +102,9 @@ class DeleteAccountForm(forms.Form):
 
 
 def is_staff_account(user) -> bool:
-    """Editors, moderators and superusers are removed by an administrator, not by themselves."""
-    return user.is_staff or user.is_superuser or user.is_editor or is_moderator(user)
+    """Editors, moderators, staff and superusers (any account that can do more than a member) are removed
+    by an administrator, not by themselves."""
+    return holds_privileges(user)
 
 
 def delete_member(member, *, keep_experiences: bool) -> None:
@@ -217,36 +112,26 @@ def delete_member(member, *, keep_experiences: bool) -> None:
     placeholders; experiences are deleted or kept anonymised (published ones only)."""
     with transaction.atomic():
         member = get_user_model().objects.select_for_update().get(pk=member.pk)
-        testimonials = list(Testimonial.objects.filter(author=member))
-        testimonial_ids = [t.pk for t in testimonials]
-        for testimonial in testimonials:
-            if keep_experiences and testimonial.status == Testimonial.Status.APPROVED:
-                testimonial_moderation.anonymise(testimonial, by=member)
-            else:
-                testimonial_moderation.delete(testimonial, by=member)
+        # What each kind's rows were before it went (an experience takes its discussion with it), for the
+        # admin log below.
+        named = []
+        for kind in personal_data.kinds():
+            if kind.authored is not None:
+                rows = kind.authored(member)
+                named.append((rows.model, [str(pk) for pk in rows.values_list("pk", flat=True)]))
+            if kind.erase is not None:
+                kind.erase(member, anonymise=keep_experiences)
 
-        # Comments on their own deleted experiences are already gone; the rest become placeholders.
-        own_comments = Comment.objects.filter(author=member)
-        comment_ids = list(own_comments.values_list("pk", flat=True))
-        for comment in own_comments.filter(status__in=comment_moderation.ALLOWED_FROM["delete"]):
-            comment_moderation.delete_by_author(comment, by=member)
-        # Removed comments kept their text for moderators: that goes too, and nothing links to the member.
-        Comment.objects.filter(pk__in=comment_ids).update(author=None, body="")
-
-        Report.objects.filter(reporter=member).delete()
-        Subscription.objects.filter(member=member).delete()
         addresses = EmailAddress.objects.filter(user=member)
         mail.forget_recipient([member.email, *addresses.values_list("email", flat=True)])
         addresses.delete()
 
         # The admin log names objects by their __str__: a testimonial's title, "Comment 7 by <name>", the
         # member's display name. Those rows go; rows written *by* the member cascade with the user.
-        types = ContentType.objects.get_for_models(Testimonial, Comment, get_user_model())
-        LogEntry.objects.filter(
-            Q(content_type=types[Testimonial], object_id__in=[str(pk) for pk in testimonial_ids])
-            | Q(content_type=types[Comment], object_id__in=[str(pk) for pk in comment_ids])
-            | Q(content_type=types[get_user_model()], object_id=str(member.pk))
-        ).delete()
+        about_the_member = Q(content_type=ContentType.objects.get_for_model(member), object_id=str(member.pk))
+        for model, pks in named:
+            about_the_member |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=pks)
+        LogEntry.objects.filter(about_the_member).delete()
         member.delete()
 
 

@@ -11,11 +11,15 @@ skeleton function, and disarm is a 0.x, 4.6 MB Rust toolkit for far more than th
 letters, digits, spaces and . ' - (validators.py), so the table below covers what can actually be typed
 there: NFKC (wide, circled-free, mathematical and ligature forms), case, the Cyrillic, Greek and Armenian
 letters that look Latin, and digits that look like letters.
+
+The model imports this module (to tidy names and keep skeletons); this module reaches members and their
+earlier names through get_user_model() and the user's `display_name_changes`, never by importing the model.
 """
 
 import re
 import unicodedata
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -72,20 +76,16 @@ def skeleton(name: str) -> str:
 def is_taken(name: str, *, by=None) -> bool:
     """Whether `name` looks like the name of another member, or like a name another member gave up less
     than RELEASE_AFTER ago (so nobody can step into a renamed member's old name at once)."""
-    from django.contrib.auth import get_user_model
-
-    from .models import DisplayNameChange
-
     shape = skeleton(name)
     others = get_user_model().objects.exclude(pk=getattr(by, "pk", None))
     if others.filter(display_name_skeleton=shape).exists():
         return True
     if others.filter(display_name__iexact=tidy(name)).exists():
         return True
-    recently_given_up = DisplayNameChange.objects.filter(
-        old_skeleton=shape, changed_at__gte=timezone.now() - RELEASE_AFTER
-    )
-    return recently_given_up.exclude(member=by).exists() if by is not None else recently_given_up.exists()
+    return others.filter(
+        display_name_changes__old_skeleton=shape,
+        display_name_changes__changed_at__gte=timezone.now() - RELEASE_AFTER,
+    ).exists()
 
 
 class NameRefused(Exception):
@@ -94,10 +94,8 @@ class NameRefused(Exception):
 
 def next_change_allowed_at(member):
     """When `member` may next change their name (None: now). Only their own changes count."""
-    from .models import DisplayNameChange
-
     last = (
-        DisplayNameChange.objects.filter(member=member, changed_by=member)
+        member.display_name_changes.filter(changed_by=member)
         .order_by("-changed_at")
         .values_list("changed_at", flat=True)
         .first()
@@ -110,10 +108,6 @@ def next_change_allowed_at(member):
 def change_display_name(member, new_name: str, *, by) -> None:
     """Give `member` a new display name and record the old one. Members change their own at most once per
     CHANGE_INTERVAL; an administrator (by != member) is not limited."""
-    from django.contrib.auth import get_user_model
-
-    from .models import DisplayNameChange
-
     new_name = tidy(new_name)
     with transaction.atomic():
         member = get_user_model().objects.select_for_update().get(pk=member.pk)
@@ -134,6 +128,6 @@ def change_display_name(member, new_name: str, *, by) -> None:
                 member.save(update_fields=["display_name"])
         except IntegrityError:
             raise NameRefused(TAKEN) from None
-        DisplayNameChange.objects.create(
-            member=member, old_name=old_name, old_skeleton=old_skeleton, new_name=new_name, changed_by=by
+        member.display_name_changes.create(
+            old_name=old_name, old_skeleton=old_skeleton, new_name=new_name, changed_by=by
         )

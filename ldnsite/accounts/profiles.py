@@ -1,11 +1,13 @@
-"""What a member's public page (/members/<id>/) shows besides their comments, registered by the apps that
-hold it, so that this shared app names none of them.
+"""What a member's public page (/members/<id>/) shows, registered by the apps that hold it, so that this
+shared app names none of them.
 
-    profiles.register("experiences", items=lambda member: ..., template="testimonials/includes/....html")
+    profiles.register("experiences", order=10, items=lambda member: ..., template="testimonials/....html")
 
 ``items(member)`` returns a queryset, from the app's public door, of what the member shows under their
 display name; any row in it counts as a public contribution (a member without one has no page). The
-template gets ``items`` and ``member``.
+template gets ``items`` and ``member``. One section may be long: with ``paginate_by`` it is shown a page at
+a time (the page's ``page`` parameter), and its template also gets ``page_obj``. Sections are shown by
+``order``.
 """
 
 from collections.abc import Callable
@@ -15,17 +17,21 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Section:
     key: str
+    order: int
     items: Callable
     template: str
+    paginate_by: int | None = None
 
 
 _sections: dict[str, Section] = {}
 
 
-def register(key: str, *, items: Callable, template: str) -> None:
+def register(key: str, *, order: int, items: Callable, template: str, paginate_by: int | None = None) -> None:
     if key in _sections:
         raise ValueError(f"A member page section named {key!r} is already registered.")
-    _sections[key] = Section(key, items, template)
+    if paginate_by and any(section.paginate_by for section in _sections.values()):
+        raise ValueError("Only one member page section can be paginated: they would share ?page=.")
+    _sections[key] = Section(key, order, items, template, paginate_by)
 
 
 def clear() -> None:
@@ -34,4 +40,4 @@ def clear() -> None:
 
 
 def sections() -> list[Section]:
-    return list(_sections.values())
+    return sorted(_sections.values(), key=lambda section: section.order)

@@ -10,18 +10,9 @@ import logging
 from allauth.account import signals as account_signals
 from django.contrib.auth.signals import user_logged_out, user_login_failed
 
+from ldnsite.http import client_ip
+
 audit = logging.getLogger("ldnsite.audit")
-
-
-def client_ip(request) -> str:
-    if request is None:
-        return "-"
-    from allauth.account.adapter import get_adapter
-
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except Exception:  # no address, or a proxy header that does not match the settings
-        return "-"
 
 
 def _uid(user) -> str:

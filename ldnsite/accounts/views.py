@@ -7,16 +7,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ldnsite.comments import subjects
-from ldnsite.comments.models import Comment
-
 from . import names, profiles
 from .forms import DisplayNameChangeForm
 
 
+def _shown(section: profiles.Section, member, page_number) -> dict:
+    """One section of a member's page: its rows (a page of them, if it is paginated) and how many in all."""
+    items = section.items(member)
+    if section.paginate_by:
+        page = Paginator(items, section.paginate_by).get_page(page_number)
+        return {"template": section.template, "items": page.object_list, "page_obj": page,
+                "count": page.paginator.count}  # fmt: skip
+    items = list(items)
+    return {"template": section.template, "items": items, "page_obj": None, "count": len(items)}
+
+
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    """A member's public page: display name, when they joined, their public comments and what the apps
-    registered in `profiles` show under their name. Never the e-mail, nor anything written anonymously.
+    """A member's public page: display name, when they joined, and what the apps registered in `profiles`
+    show under their name (their stories, their public comments). Never the e-mail, nor anything written
+    anonymously.
 
     Only a verified member with at least one public contribution has a page (staff accounts too): any other
     id answers 404, so the pages cannot be used to list accounts."""
@@ -26,15 +35,10 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         .only("display_name", "date_joined"),
         pk=pk,
     )
-    comments = subjects.under_their_name(Comment.objects.public().filter(author=member))
-    comments = comments.with_subjects().order_by("-created_at", "-pk")
-    page = Paginator(comments, 20).get_page(request.GET.get("page"))
-    sections = [{"template": s.template, "items": list(s.items(member))} for s in profiles.sections()]
-    if not page.paginator.count and not any(section["items"] for section in sections):
+    sections = [_shown(section, member, request.GET.get("page")) for section in profiles.sections()]
+    if not any(section["count"] for section in sections):
         raise Http404("No such member page.")
-    return render(
-        request, "accounts/profile.html", {"member": member, "page_obj": page, "sections": sections}
-    )
+    return render(request, "accounts/profile.html", {"member": member, "sections": sections})
 
 
 @never_cache

@@ -26,8 +26,10 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from ldnsite import pagecache
 
-        from . import contributions
+        from . import contributions, personal_data, profiles
         from .models import Comment
 
         pagecache.register(Comment, pages=subject_page, when=is_shown)
         contributions.register("comments", has_approved=has_published_comment)
+        personal_data.register()
+        profiles.register()

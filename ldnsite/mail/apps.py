@@ -11,7 +11,7 @@ class MailConfig(AppConfig):
         from post_office.signals import email_queued
 
         from .checks import check_broker, check_site_url
-        from .delivery import deliver_after_commit
+        from .tasks import deliver_after_commit
 
         email_queued.connect(deliver_after_commit, dispatch_uid="ldnsite.mail.deliver_after_commit")
         checks.register(check_site_url, checks.Tags.security, deploy=True)

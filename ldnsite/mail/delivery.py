@@ -2,34 +2,28 @@
 
 settings.EMAIL_BACKEND is django-post-office's, so every ``send_mail()`` (ours, allauth's, Django's error
 reports) writes an ``Email`` row instead of talking to a mail server. When the transaction commits, the
-worker is asked to deliver the queue; if the broker cannot take that request, nothing is lost: the sweeper
-on the clock delivers whatever has waited. A failed delivery is tried again later, each wait twice the one
-before (settings.MAIL_RETRY_*), and after the last try the row is marked failed for staff to see in the admin.
+worker is asked to deliver the queue (tasks.request_delivery); if the broker cannot take that request,
+nothing is lost: the sweeper on the clock delivers whatever has waited. A failed delivery is tried again
+later, each wait twice the one before (settings.MAIL_RETRY_*), and after the last try the row is marked
+failed for staff to see in the admin.
 """
 
 import logging
 import secrets
 from datetime import timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from post_office import mail as post_office
 from post_office.models import STATUS, Email, Log
-
-from ldnsite import rediscache
 
 logger = logging.getLogger(__name__)
 
 # One delivery at a time across every worker host: two would send the same queued row twice.
 LOCK_KEY = "mail:delivering"
 LOCK_SECONDS = 10 * 60  # longer than one batch may take (settings.POST_OFFICE["BATCH_DELIVERY_TIMEOUT"])
-# The web process hands work to the broker with these limits: a broker that is down or frozen costs a
-# request at most about a second, and the sweeper delivers what it could not hand over.
-PUBLISH_TIMEOUT_SECONDS = 0.5
 ABOUT_HEADER = "X-Ldnsite-About"
 # Failures that say the mail server could not be reached or did not answer (not that it refused this mail):
 # once it delivers again, mail that failed this way goes out at once instead of sitting out its wait.
@@ -37,45 +31,6 @@ UNREACHABLE_SERVER_ERRORS = (
     "ConnectionRefusedError", "ConnectionResetError", "ConnectionAbortedError", "TimeoutError", "timeout",
     "SMTPServerDisconnected", "SMTPConnectError", "gaierror", "OSError",
 )  # fmt: skip
-
-
-def deliver_after_commit(sender=None, **kwargs) -> None:
-    """post_office's email_queued signal: ask for delivery once the rows are committed (robustly: a broker
-    failure must not turn the committed change into an error page). One request per transaction."""
-    connection = transaction.get_connection()
-    savepoints = set(connection.savepoint_ids)
-    if connection.in_atomic_block and any(
-        callback is request_delivery and registered_in <= savepoints
-        for registered_in, callback, _robust in connection.run_on_commit
-    ):
-        return  # already asked for in this transaction, and rolled back only with this mail
-    transaction.on_commit(request_delivery, robust=True)
-
-
-def request_delivery() -> bool:
-    """Ask the worker to deliver the queue now. False (and logged) when the broker cannot take the request."""
-    from .tasks import deliver_queued_mail
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker: deliver in this process
-        deliver_queued_mail.apply()
-        return True
-    if rediscache.is_unavailable():
-        logger.warning("mail queued; Redis is unavailable, the sweeper will deliver it")
-        return False
-    try:
-        with current_app.connection_for_write(
-            connect_timeout=PUBLISH_TIMEOUT_SECONDS,
-            transport_options={
-                "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS,
-                "socket_timeout": PUBLISH_TIMEOUT_SECONDS,
-                "max_retries": 0,  # kombu would otherwise wait 2 s and try again
-            },
-        ) as connection:
-            deliver_queued_mail.apply_async(connection=connection, retry=False)
-    except Exception as error:  # any broker failure: the mail is safe in the database
-        logger.warning("mail queued; the broker did not take the delivery request (%s)", type(error).__name__)
-        return False
-    return True
 
 
 def about(obj) -> dict[str, str]:

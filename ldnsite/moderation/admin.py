@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from ldnsite.records import RecordAdmin
+
 from .models import ModerationEvent
-
-
-class RecordAdmin(admin.ModelAdmin):
-    """A record that is read, never written, in the admin: nobody adds, edits or deletes its rows here."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ModerationEvent)

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from ldnsite.accounts.signals import client_ip
+from ldnsite.http import client_ip
 from ldnsite.ratelimit import is_limited
 
 from . import engine, sources

@@ -2,6 +2,8 @@
 anonymised). Both need a recent password entry; hidden and deleted text is swept for everywhere."""
 
 import json
+import pathlib
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -387,3 +389,98 @@ def test_staff_accounts_are_refused(client, request, who):
     response = client.post(DELETE, {"experiences": "delete", "confirm": user.display_name}, follow=True)
     assert "cannot be deleted here" in response.content.decode()
     assert get_user_model().objects.filter(pk=user.pk).exists()
+
+
+# -- the export's shape is an interface: pinned key by key, value by value ------------------------------
+
+EXPORT_SHAPE = pathlib.Path(__file__).with_name("export_shape.json")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def pinned(data, world) -> str:
+    """The export with what differs between runs (row ids, times, today's date) named instead."""
+    labels = {}
+    for name, obj in world.items():
+        labels[(obj._meta.model_name, obj.pk)] = f"<{obj._meta.model_name} {name}>"
+    for revision in TestimonialRevision.objects.filter(testimonial__author__isnull=False):
+        labels[("testimonialrevision", revision.pk)] = f"<revision of {revision.title}>"
+    urls = {f"/testimonials/{obj.pk}/": f"/testimonials/<{name}>/" for name, obj in world.items()
+            if isinstance(obj, Testimonial)}  # fmt: skip
+
+    def label(kind: str, pk):
+        return labels.get((kind, pk), pk if pk is None else f"<unknown {kind} {pk}>")
+
+    def walk(value):
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if isinstance(value, str):
+            if _DATETIME.match(value):
+                return "<datetime>"
+            for url, name in urls.items():
+                value = value.replace(url, name)
+            return value.replace(f"{timezone.localdate():%Y-%m-%d}", "<today>")
+        return value
+
+    for t in data["testimonials"]:
+        t["id"] = label("testimonial", t["id"])
+        for r in t["revisions"]:
+            r["id"] = label("testimonialrevision", r["id"])
+    for c in data["comments"]:
+        c["id"], c["reply_to"] = label("comment", c["id"]), label("comment", c["reply_to"])
+    for r in data["reports"]:
+        r["comment_id"] = label("comment", r["comment_id"])
+    for d in data["moderation_decisions"]:
+        d["id"] = label(d["about"], d["id"])
+    return json.dumps(walk(data), indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.fixture
+def every_kind(leaver, other, moderator, article, leavers_world):
+    """leavers_world plus what it lacks: a reply, an earlier display name, a subscription to a story that
+    was withdrawn since, a comment that waits for a moderator."""
+    from ldnsite.accounts.names import change_display_name
+
+    world = dict(leavers_world)
+    world["own_reply"] = comment_moderation.submit(
+        thread_of(article), author=leaver, body="LOU-OWN-REPLY", parent=world["others_comment"]
+    )
+    comment_moderation.subscribe(thread_of(world["others_story"]), member=leaver)
+    moderation.withdraw(world["others_story"], by=other)
+    change_display_name(leaver, "Leaving Louise", by=leaver)
+    change_display_name(leaver, "Leaving Lou", by=moderator)
+    return world
+
+
+def test_the_export_keeps_its_shape(client, leaver, every_kind):
+    """Every key, in order, and every value of a member's export with content of every kind. A change here
+    changes the file members download: keep the shape, or change export_shape.json on purpose."""
+    _, data = download(client, leaver)
+    assert pinned(data, every_kind) == EXPORT_SHAPE.read_text()
+
+
+def test_an_app_that_registers_personal_data_is_in_the_download_and_erased_with_the_account(
+    client, leaver, monkeypatch
+):
+    """accounts names no app: a kind registered by any app is exported at its place and erased."""
+    from ldnsite.accounts import personal_data
+
+    erased = []
+    monkeypatch.setattr(personal_data, "_kinds", dict(personal_data._kinds))
+    personal_data.register(
+        "bookmarks",
+        order=35,
+        export=lambda member: [f"BOOKMARK-OF-{member.display_name}"],
+        erase=lambda member, *, anonymise: erased.append((member.pk, anonymise)),
+    )
+    _, data = download(client, leaver)
+    assert data["bookmarks"] == ["BOOKMARK-OF-Leaving Lou"]
+    assert list(data)[-4:] == ["reports", "bookmarks", "subscriptions", "moderation_decisions"]
+
+    with pytest.raises(ValueError):
+        personal_data.register("bookmarks", order=1, export=lambda member: [])
+
+    leaver_pk = leaver.pk
+    client.post(DELETE, {"experiences": "anonymise", "confirm": leaver.display_name})
+    assert erased == [(leaver_pk, True)]

@@ -109,6 +109,34 @@ def test_preview_refused_to_unverified_member(client, make_user):
     assert b"<strong>hello</strong>" not in response.content
 
 
+def test_a_members_preview_takes_text_up_to_the_longest_field_members_write(client, member, monkeypatch):
+    """The cap comes from the fields the apps registered (a story's narrative), not from the editor's."""
+    from ldnsite import editor
+
+    client.force_login(member)
+    longest = max(editor._member_fields.values())
+    assert longest < MAX_LENGTH
+    assert client.post(PREVIEW_URL, {"content": "a" * longest}).status_code == 200
+    too_long = client.post(PREVIEW_URL, {"content": "a" * (longest + 1)})
+    assert too_long.status_code == 400 and f"{longest:,} characters" in too_long.content.decode()
+
+    monkeypatch.setitem(editor._member_fields, "tests.Longer.text", longest + 10)
+    assert client.post(PREVIEW_URL, {"content": "a" * (longest + 1)}).status_code == 200
+
+
+def test_without_fields_that_members_write_the_preview_is_for_editors_only(
+    client, member, editor, monkeypatch
+):
+    from ldnsite import editor as endpoints
+
+    monkeypatch.setattr(endpoints, "_member_fields", {})
+    client.force_login(member)
+    response = client.post(PREVIEW_URL, {"content": "**hello**"})
+    assert response.status_code == 403 and b"<strong>hello</strong>" not in response.content
+    client.force_login(editor)
+    assert client.post(PREVIEW_URL, {"content": "**hello**"}).status_code == 200
+
+
 def test_preview_renders_markdown_for_editor(client, editor):
     client.force_login(editor)
     response = client.post(PREVIEW_URL, {"content": "**hello**"})
