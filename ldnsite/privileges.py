@@ -20,6 +20,14 @@ from .mfa import holds_privileges, session_used_mfa
 
 # What makes an editor (User.is_editor): named here, so the shared editor endpoints need no domain app.
 EDIT_PERMISSION = "articles.change_article"
+# What makes a moderator: a permission that some section of the moderator queue needs. The queue
+# (ldnsite.moderation.queue) adds each registered section's permission; the apps that own them spell them.
+_moderator_permissions: set[str] = set()
+
+
+def add_moderator_permission(permission: str) -> None:
+    """Whoever holds `permission` is a moderator (of what the sections that need it list)."""
+    _moderator_permissions.add(permission)
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,10 @@ class Privileges:
 
     def has_any(self, *permissions: str) -> bool:
         return any(permission in self.permissions for permission in permissions)
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.has_any(*_moderator_permissions)
 
 
 def as_member(user) -> Privileges:
@@ -78,3 +90,16 @@ def privilege_required(*permissions: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def moderator_required(view: Callable) -> Callable:
+    """privilege_required for any moderator's permission: the queue's sections are registered after import."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not privileges(request).is_moderator:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -2,11 +2,10 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
 from ldnsite.moderation.actions import decide_after_reading
-from ldnsite.moderation.views import RejectionForm
-from ldnsite.moderation.views import _record as record_rows
 
 from . import moderation
 from .models import Testimonial, TestimonialContent, TestimonialRevision
+from .queue import RejectionForm, record_rows
 
 
 def _read_testimonial(testimonial: Testimonial) -> dict:

@@ -50,10 +50,11 @@ class TestimonialsConfig(AppConfig):
         from ldnsite.accounts import profiles
         from ldnsite.comments import contributions, subjects
 
-        from . import caching
+        from . import caching, queue
         from .models import Testimonial
 
         caching.register()
+        queue.register()
         contributions.register("testimonials", has_approved=has_approved_story)
         subjects.register(
             Testimonial,

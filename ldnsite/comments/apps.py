@@ -32,8 +32,9 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from ldnsite import pagecache
 
-        from . import contributions
+        from . import contributions, queue
         from .models import Comment
 
         pagecache.register(Comment, pages=subject_page, when=is_shown)
         contributions.register("comments", has_approved=has_published_comment)
+        queue.register()
