@@ -24,10 +24,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ldnsite.comments import moderation as comment_moderation
-from ldnsite.comments.managers import is_moderator
 from ldnsite.comments.models import Comment, Report, Subscription
 from ldnsite.mail import delivery as mail
 from ldnsite.moderation.models import ModerationEvent
+from ldnsite.privileges import is_editor, is_moderator
 from testimonials import moderation as testimonial_moderation
 from testimonials.models import CONSENT_TEXT, CONSENT_VERSION, Testimonial, TestimonialContent
 
@@ -214,7 +214,7 @@ class DeleteAccountForm(forms.Form):
 
 def is_staff_account(user) -> bool:
     """Editors, moderators and superusers are removed by an administrator, not by themselves."""
-    return user.is_staff or user.is_superuser or user.is_editor or is_moderator(user)
+    return user.is_staff or user.is_superuser or is_editor(user) or is_moderator(user)
 
 
 def delete_member(member, *, keep_experiences: bool) -> None:

@@ -139,6 +139,18 @@ def test_a_story_moderator_sees_no_comments_and_cannot_decide_them(client, make_
     assert held_comment.status == Comment.Status.HELD
 
 
+@pytest.mark.django_db
+def test_a_story_moderators_first_comment_is_not_held(make_user, make_article, settings):
+    """One definition of a moderator: whoever may decide a section of the queue, not only comments."""
+    settings.COMMENTS_HOLD_FIRST_COMMENT = True
+    thread = Thread.objects.create(article=make_article())
+
+    by_moderator = moderation.submit(thread, author=moderator_of(make_user, "moderate_testimonial"), body="m")
+    by_member = moderation.submit(thread, author=make_user(), body="n")
+
+    assert by_moderator.status == Comment.Status.PUBLISHED and by_member.status == Comment.Status.HELD
+
+
 @pytest.fixture
 def recipes_section(settings, tmp_path):
     """Another app's section, registered as in its AppConfig.ready(); the queue is put back after."""
