@@ -18,8 +18,33 @@ from django.http import HttpRequest
 
 from .mfa import holds_privileges, session_used_mfa
 
-# What makes an editor (User.is_editor): named here, so the shared editor endpoints need no domain app.
+# What makes an editor (is_editor below): named here, so the shared editor endpoints need no domain app.
 EDIT_PERMISSION = "articles.change_article"
+# What makes a moderator: a permission that some section of the moderator queue needs. The queue
+# (ldnsite.moderation.queue) adds each registered section's permission; the apps that own them spell them.
+_moderator_permissions: set[str] = set()
+
+
+def add_moderator_permission(permission: str) -> None:
+    """Whoever holds `permission` is a moderator (of what the sections that need it list)."""
+    _moderator_permissions.add(permission)
+
+
+def is_moderator(user) -> bool:
+    """A moderator on paper: an active account holding a moderator's permission. What a request may see or
+    do with it is decided by privileges(request), which also asks for a two-factor session."""
+    return _holds(user, *_moderator_permissions)
+
+
+def is_editor(user) -> bool:
+    """An editor on paper (they write articles and study summaries); see is_moderator."""
+    return _holds(user, EDIT_PERMISSION)
+
+
+def _holds(user, *permissions: str) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return any(user.has_perm(permission) for permission in permissions)
 
 
 @dataclass(frozen=True)
@@ -40,6 +65,10 @@ class Privileges:
 
     def has_any(self, *permissions: str) -> bool:
         return any(permission in self.permissions for permission in permissions)
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.has_any(*_moderator_permissions)
 
 
 def as_member(user) -> Privileges:
@@ -78,3 +107,16 @@ def privilege_required(*permissions: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def moderator_required(view: Callable) -> Callable:
+    """privilege_required for any moderator's permission: the queue's sections are registered after import."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not privileges(request).is_moderator:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

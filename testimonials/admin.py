@@ -2,11 +2,12 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
 from ldnsite.moderation.actions import decide_after_reading
-from ldnsite.moderation.views import RejectionForm
-from ldnsite.moderation.views import _record as record_rows
+from ldnsite.privileges import privileges
 
 from . import moderation
+from .managers import MODERATE_PERMISSION
 from .models import Testimonial, TestimonialContent, TestimonialRevision
+from .queue import RejectionForm, record_rows
 
 
 def _read_testimonial(testimonial: Testimonial) -> dict:
@@ -68,7 +69,7 @@ class TestimonialAdmin(admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request) -> bool:
-        return request.user.has_perm("testimonials.moderate_testimonial")
+        return privileges(request).has(MODERATE_PERMISSION)
 
     def _others_only(self, request, queryset):
         """Moderators do not decide on their own writing (as in the queue): another moderator does."""

@@ -52,11 +52,12 @@ class TestimonialsConfig(AppConfig):
         from ldnsite.comments import contributions, subjects
         from ldnsite.comments import personal_data as comments_personal_data
 
-        from . import caching, search
+        from . import caching, queue, search
         from . import personal_data as own_data
         from .models import NARRATIVE_MAX_LENGTH, Testimonial
 
         caching.register()
+        queue.register()
         search.register()
         editor.register_member_field("testimonials.Testimonial.narrative", max_length=NARRATIVE_MAX_LENGTH)
         contributions.register("testimonials", has_approved=has_approved_story)

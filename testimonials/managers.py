@@ -1,5 +1,6 @@
 from django.db import models
 
+# Who moderates member experiences: their queue sections, the admin's actions, what visible_to() shows them.
 MODERATE_PERMISSION = "testimonials.moderate_testimonial"
 
 

@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from ldnsite import privileges
+
 from . import names
 from .validators import validate_display_name
 
@@ -124,7 +126,7 @@ class User(AbstractUser):
     @property
     def is_editor(self) -> bool:
         """Editors write articles and study summaries (the Editors group or a superuser)."""
-        return self.is_active and self.has_perm("articles.change_article")
+        return privileges.is_editor(self)
 
 
 class DisplayNameChange(models.Model):

@@ -1,8 +1,10 @@
 from django.contrib import admin
 
 from ldnsite.moderation.actions import decide_after_reading
+from ldnsite.privileges import privileges
 
 from . import moderation
+from .managers import MODERATE_PERMISSION
 from .models import Comment, Report
 
 
@@ -98,7 +100,7 @@ class CommentAdmin(admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request) -> bool:
-        return request.user.has_perm("comments.moderate_comment")
+        return privileges(request).has(MODERATE_PERMISSION)
 
 
 @admin.register(Report)

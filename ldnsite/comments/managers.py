@@ -43,10 +43,5 @@ class CommentQuerySet(models.QuerySet):
         return subjects.with_subjects(self)
 
 
+# Who moderates comments (their queue sections, the thread's moderator view, the admin's actions).
 MODERATE_PERMISSION = "comments.moderate_comment"
-
-
-def is_moderator(user) -> bool:
-    """Whether the account is a comment moderator on paper. What a request may see or do is decided by
-    ldnsite.privileges, which also asks for a two-factor session."""
-    return bool(user.is_authenticated and user.is_active and user.has_perm(MODERATE_PERMISSION))

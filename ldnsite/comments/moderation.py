@@ -18,9 +18,9 @@ from ldnsite.mail import delivery as mail
 from ldnsite.mfa import holds_privileges
 from ldnsite.moderation.exceptions import InvalidTransition, OwnContent, refuse_if_changed
 from ldnsite.moderation.models import record
+from ldnsite.privileges import is_moderator
 
 from . import contributions, notifications
-from .managers import is_moderator
 from .models import MAX_DEPTH, Comment, CommentRevision, Report, Subscription, Thread
 
 Status = Comment.Status

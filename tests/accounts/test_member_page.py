@@ -90,7 +90,7 @@ def test_the_page_takes_the_same_queries_for_one_comment_or_twenty(
     ada = make_user(display_name="Ada")
     approved_story(ada, moderator, title="ADA-STORY")
     subjects = [make_article(), make_study(), approved_story(make_user(), moderator)]
-    # One comment on each kind of subject: their subjects cost one query per kind, whatever the number of rows.
+    # One comment on each kind of subject: subjects cost one query per kind, whatever the number of rows.
     for n, subject in enumerate(subjects):
         comment_moderation.submit(thread_of(subject), author=ada, body=f"FIRST{n}")
     client.get(f"/members/{ada.pk}/")  # sessions settle

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ldnsite.comments.managers import is_moderator
+from ldnsite.privileges import is_moderator
 
 
 def fresh(user):

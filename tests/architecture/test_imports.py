@@ -19,8 +19,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 SITE_PACKAGE = "ldnsite"
 SITE_MODULES = ("settings", "urls", "wsgi", "asgi", "demo")
@@ -244,7 +242,6 @@ def test_domain_apps_come_from_installed_apps():
     assert not any(name.startswith(("ldnsite", "django", "allauth")) for name in domain)
 
 
-@pytest.mark.xfail(strict=True, reason="until the issue 15 branches are merged")
 def test_imports_point_one_way_and_form_no_cycle():
     found = problems(ROOT, _installed_domain_apps())
 

@@ -1,7 +1,12 @@
+import re
+
 import pytest
+from django.contrib.auth.models import Permission
 
 from ldnsite.comments import moderation
+from ldnsite.comments.managers import MODERATE_PERMISSION
 from ldnsite.comments.models import Comment, Thread
+from ldnsite.moderation import queue
 from ldnsite.moderation.models import ModerationEvent
 
 
@@ -69,3 +74,116 @@ def test_decisions_need_post(client, moderator, held_comment):
     assert client.get(f"/moderation/comments/{held_comment.pk}/publish/").status_code == 405
     held_comment.refresh_from_db()
     assert held_comment.status == Comment.Status.HELD
+
+
+# The queue is made of the sections that apps register ----------------------------------------------------
+
+
+def moderator_of(make_user, codename: str):
+    """An account holding one moderator's permission, granted to it alone (no group)."""
+    user = make_user(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename=codename))
+    return user
+
+
+def section_links(html: str) -> list[str]:
+    return re.findall(r'<li><a href="#([a-z-]+)">', html)
+
+
+@pytest.mark.django_db
+def test_moderators_see_the_sections_of_every_app_in_page_order(client, moderator, held_comment):
+    client.force_login(moderator)
+
+    html = client.get("/moderation/").content.decode()
+
+    assert section_links(html) == [
+        "testimonials",
+        "revisions",
+        "held-heading",
+        "reported-heading",
+        "comment-edits",
+    ]
+    assert [html.index(f'<h2 id="{key}">') for key in section_links(html)] == sorted(
+        html.index(f'<h2 id="{key}">') for key in section_links(html)
+    )
+
+
+@pytest.mark.django_db
+def test_a_comment_moderator_sees_and_decides_comments_only(client, make_user, held_comment):
+    client.force_login(moderator_of(make_user, "moderate_comment"))
+
+    html = client.get("/moderation/").content.decode()
+    refused = client.post("/moderation/testimonials/1/approve/", {"seen": "x"})
+
+    assert section_links(html) == ["held-heading", "reported-heading", "comment-edits"]
+    assert "HELD-QUEUE-MARKER" in html and 'id="testimonials"' not in html
+    assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_story_moderator_sees_no_comments_and_cannot_decide_them(client, make_user, held_comment):
+    client.force_login(moderator_of(make_user, "moderate_testimonial"))
+
+    html = client.get("/moderation/").content.decode()
+    refused = client.post(f"/moderation/comments/{held_comment.pk}/publish/", {"seen": held_comment.version})
+
+    assert section_links(html) == ["testimonials", "revisions"]
+    assert "HELD-QUEUE-MARKER" not in html
+    assert refused.status_code == 403
+    held_comment.refresh_from_db()
+    assert held_comment.status == Comment.Status.HELD
+
+
+@pytest.mark.django_db
+def test_a_story_moderators_first_comment_is_not_held(make_user, make_article, settings):
+    """One definition of a moderator: whoever may decide a section of the queue, not only comments."""
+    settings.COMMENTS_HOLD_FIRST_COMMENT = True
+    thread = Thread.objects.create(article=make_article())
+
+    by_moderator = moderation.submit(thread, author=moderator_of(make_user, "moderate_testimonial"), body="m")
+    by_member = moderation.submit(thread, author=make_user(), body="n")
+
+    assert by_moderator.status == Comment.Status.PUBLISHED and by_member.status == Comment.Status.HELD
+
+
+@pytest.fixture
+def recipes_section(settings, tmp_path):
+    """Another app's section, registered as in its AppConfig.ready(); the queue is put back after."""
+    (tmp_path / "recipes.html").write_text(
+        '<section class="queue-section"><h2 id="recipes">Recipes waiting ({{ total }})</h2>'
+        "{% for recipe in recipes %}<p>{{ recipe }}</p>{% endfor %}</section>"
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    registered, urls = queue.sections(), queue.urlpatterns()
+    queue.register(
+        queue.Section(
+            key="recipes",
+            label="Recipes",
+            permission=MODERATE_PERMISSION,
+            template="recipes.html",
+            waiting=lambda request: queue.Waiting(2, {"recipes": ["RECIPE-ONE", "RECIPE-TWO"]}),
+            order=250,
+        )
+    )
+    yield
+    queue.clear()
+    queue.register(*registered, urls=urls)
+
+
+@pytest.mark.django_db
+def test_a_section_another_app_registers_is_shown_in_its_place(client, moderator, recipes_section):
+    client.force_login(moderator)
+
+    html = client.get("/moderation/").content.decode()
+
+    assert section_links(html) == [
+        "testimonials", "revisions", "recipes", "held-heading", "reported-heading", "comment-edits",
+    ]  # fmt: skip
+    assert '<a href="#recipes">Recipes (2)</a>' in html and "RECIPE-ONE" in html and "RECIPE-TWO" in html
+
+
+def test_two_apps_cannot_claim_the_same_section():
+    held = next(section for section in queue.sections() if section.key == "held-heading")
+
+    with pytest.raises(ValueError, match="held-heading"):
+        queue.register(held)
