@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from ldnsite.comments import moderation
 from ldnsite.comments.managers import MODERATE_PERMISSION
@@ -79,13 +78,6 @@ def test_decisions_need_post(client, moderator, held_comment):
 # The queue is made of the sections that apps register ----------------------------------------------------
 
 
-def moderator_of(make_user, codename: str):
-    """An account holding one moderator's permission, granted to it alone (no group)."""
-    user = make_user(is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename=codename))
-    return user
-
-
 def section_links(html: str) -> list[str]:
     return re.findall(r'<li><a href="#([a-z-]+)">', html)
 
@@ -109,8 +101,8 @@ def test_moderators_see_the_sections_of_every_app_in_page_order(client, moderato
 
 
 @pytest.mark.django_db
-def test_a_comment_moderator_sees_and_decides_comments_only(client, make_user, held_comment):
-    client.force_login(moderator_of(make_user, "moderate_comment"))
+def test_a_comment_moderator_sees_and_decides_comments_only(make_moderator, client, make_user, held_comment):
+    client.force_login(make_moderator(permissions=["comments.moderate_comment"]))
 
     html = client.get("/moderation/").content.decode()
     refused = client.post("/moderation/testimonials/1/approve/", {"seen": "x"})
@@ -121,8 +113,10 @@ def test_a_comment_moderator_sees_and_decides_comments_only(client, make_user, h
 
 
 @pytest.mark.django_db
-def test_a_story_moderator_sees_no_comments_and_cannot_decide_them(client, make_user, held_comment):
-    client.force_login(moderator_of(make_user, "moderate_testimonial"))
+def test_a_story_moderator_sees_no_comments_and_cannot_decide_them(
+    make_moderator, client, make_user, held_comment
+):
+    client.force_login(make_moderator(permissions=["testimonials.moderate_testimonial"]))
 
     html = client.get("/moderation/").content.decode()
     refused = client.post(f"/moderation/comments/{held_comment.pk}/publish/", {"seen": held_comment.version})
@@ -135,12 +129,14 @@ def test_a_story_moderator_sees_no_comments_and_cannot_decide_them(client, make_
 
 
 @pytest.mark.django_db
-def test_a_story_moderators_first_comment_is_not_held(make_user, make_article, settings):
+def test_a_story_moderators_first_comment_is_not_held(make_moderator, make_user, make_article, settings):
     """One definition of a moderator: whoever may decide a section of the queue, not only comments."""
     settings.COMMENTS_HOLD_FIRST_COMMENT = True
-    thread = Thread.objects.create(article=make_article())
+    thread = Thread.objects.for_subject(make_article())
 
-    by_moderator = moderation.submit(thread, author=moderator_of(make_user, "moderate_testimonial"), body="m")
+    by_moderator = moderation.submit(
+        thread, author=make_moderator(permissions=["testimonials.moderate_testimonial"]), body="m"
+    )
     by_member = moderation.submit(thread, author=make_user(), body="n")
 
     assert by_moderator.status == Comment.Status.PUBLISHED and by_member.status == Comment.Status.HELD
