@@ -175,12 +175,14 @@ def test_replies_nest_under_their_parents_and_gone_comments_keep_their_place(cli
 
 
 @pytest.mark.django_db
-def test_each_reader_gets_their_own_links_and_notes(client, make_article, make_user, settings):
+def test_each_reader_gets_their_own_links_and_notes(
+    client, make_article, make_user, make_moderator, settings
+):
     settings.TIME_ZONE = "America/New_York"
     article = make_article(slug="links")
     thread = Thread.objects.for_subject(article)
     ada, ben = make_user(display_name="Ada"), make_user(display_name="Ben")
-    moderator = make_user(display_name="Mo", groups=["Moderators"], is_staff=True)
+    moderator = make_moderator(display_name="Mo")
     published = moderation.submit(thread, author=ada, body="Published words")
     held = moderation.submit(thread, author=ada, body="Held words")
     Comment.objects.filter(pk=held.pk).update(status=Comment.Status.HELD)

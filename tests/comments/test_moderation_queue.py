@@ -37,11 +37,11 @@ def test_moderator_sees_held_comment_and_publishes_it(client, moderator, held_co
 
 
 @pytest.mark.django_db
-def test_second_moderator_is_told_it_was_already_decided(client, moderator, held_comment, make_user):
+def test_second_moderator_is_told_it_was_already_decided(client, moderator, other_moderator, held_comment):
     client.force_login(moderator)
     seen = {"seen": held_comment.version}
     client.post(f"/moderation/comments/{held_comment.pk}/publish/", seen)
-    client.force_login(make_user(groups=["Moderators"], is_staff=True))
+    client.force_login(other_moderator)
 
     response = client.post(f"/moderation/comments/{held_comment.pk}/publish/", seen, follow=True)
 
