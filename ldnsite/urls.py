@@ -29,6 +29,8 @@ urlpatterns = [
     path("accounts/export/", member_data.export, name="account_export"),
     path("accounts/delete/", member_data.delete, name="account_delete"),
     path("accounts/display-name/", member_views.change_display_name, name="account_display_name"),
+    # allauth's sign-up, which answers a name or address taken in the same instant with a form error.
+    path("accounts/signup/", member_views.signup, name="account_signup"),
     # allauth's two-factor set-up, finished without a second code and returning to the page asked for.
     path("accounts/2fa/totp/activate/", mfa.activate_totp, name="mfa_activate_totp"),
     path("accounts/2fa/recovery-codes/", mfa.view_recovery_codes, name="mfa_view_recovery_codes"),

@@ -1,7 +1,10 @@
+from allauth.account.internal import flows
+from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -67,3 +70,27 @@ def change_display_name(request: HttpRequest) -> HttpResponse:
         {"form": form, "waiting_until": waiting_until, "member": member},
         status=status,
     )
+
+
+class SignupView(AllauthSignupView):
+    """allauth's sign-up, safe against a race it cannot see: two people choosing look-alike names (or one
+    address) at the same moment both pass the form's checks, and the second save meets the unique index.
+    That sign-up is checked again from what was typed: a name taken meanwhile is a form error like any other
+    (their address and name stay in the form), an address taken meanwhile is answered as allauth answers an
+    existing address."""
+
+    def form_valid(self, form) -> HttpResponse:
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except IntegrityError:
+            if names.is_taken(form.cleaned_data["display_name"]):
+                form.add_error("display_name", names.TAKEN)
+                return self.form_invalid(form)
+            email = form.cleaned_data.get("email", "")
+            if email and get_user_model().objects.filter(email__iexact=email).exists():
+                return flows.signup.prevent_enumeration(self.request, email=email)
+            raise  # not a race with another sign-up: a real fault, shown as one
+
+
+signup = SignupView.as_view()

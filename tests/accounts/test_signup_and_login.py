@@ -124,3 +124,35 @@ def test_admin_login_goes_through_allauth(client):
 
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def missing_the_first_check(monkeypatch, module, name):
+    """`module.name` answers "free" once, as a check made just before another sign-up committed would, then
+    tells the truth again."""
+    real = getattr(module, name)
+    calls = []
+
+    def check(*args, **kwargs):
+        calls.append(args)
+        return False if len(calls) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, check)
+    return calls
+
+
+@pytest.mark.django_db
+def test_a_look_alike_name_taken_in_the_same_instant_is_a_form_error_not_a_500(
+    client, make_user, monkeypatch
+):
+    from ldnsite.accounts import names
+
+    make_user(display_name="River")
+    calls = missing_the_first_check(monkeypatch, names, "is_taken")
+
+    response = client.post("/accounts/signup/", signup_data(display_name="river", email="second@example.org"))
+
+    assert response.status_code == 200 and len(calls) == 2
+    assert not User.objects.filter(email="second@example.org").exists()
+    html = response.content.decode()
+    assert names.TAKEN.replace("'", "&#x27;") in html
+    assert 'value="second@example.org"' in html and 'value="river"' in html
