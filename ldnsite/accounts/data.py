@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ldnsite.comments import moderation as comment_moderation
+from ldnsite.comments import texts as comment_texts
 from ldnsite.comments.managers import is_moderator
 from ldnsite.comments.models import Comment, Report, Subscription
 from ldnsite.mail import delivery as mail
@@ -236,7 +237,7 @@ def delete_member(member, *, keep_experiences: bool) -> None:
         for comment in own_comments.filter(status__in=comment_moderation.ALLOWED_FROM["delete"]):
             comment_moderation.delete_by_author(comment, by=member)
         # Removed comments kept their text for moderators: that goes too, and nothing links to the member.
-        Comment.objects.filter(pk__in=comment_ids).update(author=None, body="")
+        Comment.objects.filter(pk__in=comment_ids).update(author=None, **comment_texts.text_fields(""))
 
         Report.objects.filter(reporter=member).delete()
         Subscription.objects.filter(member=member).delete()
