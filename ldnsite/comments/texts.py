@@ -1,9 +1,10 @@
 """A comment's text as HTML, kept on its row: a page of 200 comments reads it rather than renders it.
 
 Only ldnsite.markdown makes it (render_to_keep) and only ldnsite.markdown marks it safe (kept). It is made
-when the text is written, by comments.moderation, the one place that writes a comment's text (and by
-text_fields() for the few bulk writers: erasure, seed_volume, the migration that filled the column), and made
-again when a page reads a row that another version of the renderer made (up_to_date).
+when the text is written, by comments.moderation, the one place that writes a comment's text (the few bulk
+writers, erasure and seed_volume, use text_fields() too; migration 0005 filled the existing rows with
+render_to_keep), and made again when a page reads a row that another version of the renderer made
+(up_to_date). Code that changes `body` in bulk must write text_fields(), not `body` alone.
 """
 
 import logging
