@@ -3,10 +3,15 @@
 python-markdown turns text into HTML with raw HTML switched off (it is shown as text), then nh3 keeps only
 an allowlist of tags and attributes, http/https/mailto or same-site links, and images stored on this site.
 Nothing else in the project marks text as safe.
+
+Two ways to use it: render(text) in a page (results cached by content), or render_to_keep(text) for HTML kept
+on the row beside its text (a comment's body_html) with the VERSION that made it, read back through kept(),
+which accepts it only while this VERSION is the one that made it.
 """
 
 import hashlib
 import re
+from importlib import metadata
 
 import markdown as python_markdown
 import nh3
@@ -27,6 +32,12 @@ LINK_SPAN = 1_000
 MAX_LINKS = 200
 _BRACKET_PLACEHOLDER = "\ue000"
 CACHE_SECONDS = 24 * 60 * 60
+# Bump REVISION whenever this module would make other HTML of the same text (the allowlist, the extensions,
+# the link rules, a new MEDIA_URL): rows that keep HTML made by another VERSION are rendered again when read,
+# and cached results are keyed by it. An upgrade of python-markdown or nh3 (a sanitizer fix above all)
+# changes VERSION by itself.
+REVISION = 1
+VERSION = f"{REVISION}/markdown-{python_markdown.__version__}/nh3-{metadata.version('nh3')}"
 USER_LINK_REL = "nofollow noopener noreferrer ugc"
 
 ALLOWED_TAGS = {
@@ -163,7 +174,11 @@ def _defuse_brackets(source: str) -> str:
 
 
 def _cache_key(source: str) -> str:
-    return "markdown:" + hashlib.sha256(source.encode()).hexdigest()
+    return "markdown:" + hashlib.sha256(f"{VERSION}\0{source}".encode()).hexdigest()
+
+
+def _source(text: str) -> str:
+    return (text or "")[:MAX_LENGTH].replace(_BRACKET_PLACEHOLDER, "")
 
 
 def _sanitized_html(source: str) -> str:
@@ -174,22 +189,26 @@ def _sanitized_html(source: str) -> str:
     return _cleaner.clean(converted.replace(_BRACKET_PLACEHOLDER, "["))
 
 
-def render_many(texts: list[str]) -> list[SafeString]:
-    """render() for many texts (a page of comments) with one cache round trip; only misses are converted."""
-    if not texts:
-        return []
-    sources = [(text or "")[:MAX_LENGTH].replace(_BRACKET_PLACEHOLDER, "") for text in texts]
-    keys = [_cache_key(source) for source in sources]
-    found = cache.get_many(keys)
-    missed = {}
-    for key, source in zip(keys, sources, strict=True):
-        if key not in found:
-            found[key] = missed[key] = _sanitized_html(source)
-    if missed:
-        cache.set_many(missed, CACHE_SECONDS)
-    return [mark_safe(found[key]) for key in keys]  # noqa: S308 - sanitized by nh3 in _sanitized_html
-
-
 def render(text: str) -> SafeString:
     """Markdown source -> sanitized HTML, safe to place in any page. Results are cached by content."""
-    return render_many([text])[0]
+    source = _source(text)
+    key = _cache_key(source)
+    html = cache.get(key)
+    if html is None:
+        html = _sanitized_html(source)
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - sanitized by nh3 in _sanitized_html
+
+
+def render_to_keep(text: str) -> str:
+    """What render(text) gives, as plain text to keep in a column beside `text`, with VERSION beside it.
+    Converted here rather than looked up in the cache: the row is where this result is kept."""
+    return _sanitized_html(_source(text))
+
+
+def kept(html: str, version: str) -> SafeString | None:
+    """HTML kept from render_to_keep(), safe to place in a page if this VERSION made it; None if another
+    renderer did (or none: an empty version), and the text needs rendering again."""
+    if version != VERSION:
+        return None
+    return mark_safe(html)  # noqa: S308 - made by render_to_keep(), sanitized by nh3

@@ -135,6 +135,11 @@ class Comment(models.Model):
     )
     depth = models.PositiveSmallIntegerField(default=0)
     body = models.TextField(validators=[MaxLengthValidator(MAX_COMMENT_LENGTH)])
+    # The body as HTML, made only by ldnsite.markdown.render_to_keep() when the text is written (see
+    # comments.texts), and the renderer's VERSION that made it: read through markdown.kept(), a row made by
+    # another version (or none, "") is rendered again when its page is read.
+    body_html = models.TextField(blank=True, editable=False)
+    body_html_version = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(max_length=12, choices=Status, default=Status.HELD)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)

@@ -22,6 +22,7 @@ from ldnsite.privileges import is_moderator
 
 from . import contributions, notifications
 from .models import MAX_DEPTH, Comment, CommentRevision, Report, Subscription, Thread
+from .texts import set_text, text_fields
 
 Status = Comment.Status
 Outcome = Report.Outcome
@@ -77,11 +78,12 @@ def submit(
     if parent is not None and parent.depth >= MAX_DEPTH:
         parent = parent.parent
     status = Status.HELD if needs_premoderation(author) else Status.PUBLISHED
+    text = text_fields(body)
     with transaction.atomic():
         comment = Comment.objects.create(
             thread=thread,
             author=author,
-            body=body,
+            **text,
             parent=parent,
             root=(parent.root or parent) if parent else None,
             depth=parent.depth + 1 if parent else 0,
@@ -164,7 +166,7 @@ def delete_by_author(comment: Comment, *, by) -> Comment:
     """The author deletes their comment: the text is erased, a placeholder keeps the replies in place."""
     if comment.author_id != by.pk:
         raise PermissionError("Only the author can delete this comment.")
-    return _move(comment, "delete", by=by, body="")
+    return _move(comment, "delete", by=by, **text_fields(""))
 
 
 def edit(comment: Comment, *, by, body: str) -> Comment | CommentRevision:
@@ -187,9 +189,8 @@ def edit(comment: Comment, *, by, body: str) -> Comment | CommentRevision:
             locked.save(update_fields=["version"])
             record(locked, actor=by, action="revise", from_state=locked.status, to_state=locked.status)
             return revision
-        locked.body = body
         locked.edited_at = now
-        locked.save(update_fields=["body", "edited_at", "version"])
+        locked.save(update_fields=[*set_text(locked, body), "edited_at", "version"])
     return locked
 
 
@@ -209,11 +210,11 @@ def approve_revision(revision: CommentRevision, *, by, seen=None) -> Comment:
     """A moderator accepts an edit: the comment now shows the text they read."""
     with transaction.atomic():
         locked, pending = _lock_revision(revision, "approve an edit of", by=by, seen=seen)
-        locked.body = pending.body
+        text = set_text(locked, pending.body)
         locked.edited_at = pending.created_at
         locked.reviewed_at = timezone.now()
         locked.version += 1
-        locked.save(update_fields=["body", "edited_at", "reviewed_at", "version"])
+        locked.save(update_fields=[*text, "edited_at", "reviewed_at", "version"])
         pending.delete()
         record(locked, actor=by, action="approve_revision", from_state=locked.status, to_state=locked.status)
     return locked

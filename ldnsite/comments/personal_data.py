@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ldnsite.accounts import personal_data
 
-from . import moderation
+from . import moderation, texts
 from .models import Comment, Report, Subscription
 from .subjects import with_subjects
 
@@ -60,7 +60,7 @@ def erase_comments(member, *, anonymise: bool) -> None:
     for comment in own_comments.filter(status__in=moderation.ALLOWED_FROM["delete"]):
         moderation.delete_by_author(comment, by=member)
     # Removed comments kept their text for moderators: that goes too, and nothing links to the member.
-    Comment.objects.filter(pk__in=comment_ids).update(author=None, body="")
+    Comment.objects.filter(pk__in=comment_ids).update(author=None, **texts.text_fields(""))
 
 
 def export_reports(member) -> list[dict]:

@@ -14,7 +14,7 @@ from ldnsite import pagecache
 from ldnsite.privileges import privileges
 from ldnsite.sql import quoted_names
 
-from . import subjects
+from . import subjects, texts
 from .managers import MODERATE_PERMISSION
 from .models import Comment, Subscription, Thread, new_submission_token
 
@@ -219,6 +219,7 @@ def _comment_page(thread, user, moderator: bool, requested: str | None):
         .annotate(author_name=author_name)
         .order_by("created_at", "pk")
     )
+    texts.up_to_date([*page_roots, *descendants])
     return page, build_tree(page_roots, descendants, user, moderator)
 
 

@@ -8,6 +8,6 @@ register = template.Library()
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
-    """{{ text|markdown }}: Markdown to HTML in a template (a page of comments, all its texts at once, uses
-    markdown.render_many through {% comment_items %})."""
+    """{{ text|markdown }}: Markdown to HTML in a template (a page of comments reads each comment's HTML
+    kept on its row, through markdown.kept() in {% comment_items %})."""
     return render(text)

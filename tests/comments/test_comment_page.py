@@ -1,13 +1,11 @@
-"""The page of comments drawn fresh (the page cache off): its texts in one cache round trip, replies nested,
-every reader's links, and nothing a member wrote turned into markup."""
+"""The page of comments drawn fresh (the page cache off): replies nested, every reader's links, and nothing a
+member wrote turned into markup. Its texts' kept HTML: tests/comments/test_rendered_html.py."""
 
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.utils import dateformat, timezone
 
-from ldnsite import markdown
 from ldnsite.comments import moderation
 from ldnsite.comments.models import Comment, Thread
 from tests.html_safety import find_dangers
@@ -18,52 +16,6 @@ from tests.xss_payloads import XSS_PAYLOADS
 def _fresh_every_time(settings):
     settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
     settings.COMMENTS_HOLD_FIRST_COMMENT = False
-
-
-class CountingCache:
-    """The cache markdown.py uses, counting its round trips and the keys each one asked for."""
-
-    def __init__(self, real):
-        self.real = real
-        self.reads: list[list[str]] = []
-        self.writes = 0
-
-    def get(self, key, default=None):
-        self.reads.append([key])
-        return self.real.get(key, default)
-
-    def get_many(self, keys):
-        self.reads.append(list(keys))
-        return self.real.get_many(keys)
-
-    def set(self, key, value, timeout=None):
-        self.writes += 1
-        return self.real.set(key, value, timeout)
-
-    def set_many(self, data, timeout=None):
-        self.writes += 1
-        return self.real.set_many(data, timeout)
-
-
-@pytest.fixture
-def counting_cache(monkeypatch):
-    counting = CountingCache(markdown.cache)
-    monkeypatch.setattr(markdown, "cache", counting)
-    return counting
-
-
-@pytest.fixture
-def conversions(monkeypatch):
-    """Every text python-markdown converts (a cache miss), in order."""
-    converted: list[str] = []
-    convert = markdown._sanitized_html
-
-    def counting(source: str) -> str:
-        converted.append(source)
-        return convert(source)
-
-    monkeypatch.setattr(markdown, "_sanitized_html", counting)
-    return converted
 
 
 def discussion(thread, author, roots: int) -> list[Comment]:
@@ -81,40 +33,6 @@ def comment_list(html: str) -> str:
     start = html.index('<ol class="comment-list">')
     end = min(html.index(marker, start) for marker in ("<form", "</section>") if marker in html[start:])
     return html[start:end]
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("roots", [2, 20])
-def test_the_page_reads_all_its_comment_texts_in_one_round_trip(
-    client, make_article, make_user, counting_cache, conversions, django_assert_max_num_queries, roots
-):
-    article = make_article()
-    comments = discussion(Thread.objects.for_subject(article), make_user(), roots)
-    comment_keys = {markdown._cache_key(comment.body) for comment in comments}
-    cache.clear()
-    client.force_login(make_user())
-
-    with django_assert_max_num_queries(8):
-        first = client.get(article.get_absolute_url()).content.decode()
-
-    # A cold cache: every text converted once, and all of them stored in one write.
-    assert sorted(conversions) == sorted({*conversions})
-    assert {c.body for c in comments} <= set(conversions)
-    assert [keys for keys in counting_cache.reads if comment_keys & set(keys)] == [
-        [markdown._cache_key(c.body) for c in comments]
-    ]
-    counting_cache.reads.clear()
-    conversions.clear()
-    writes = counting_cache.writes
-
-    with django_assert_max_num_queries(8):
-        again = client.get(article.get_absolute_url()).content.decode()
-
-    # Warm: one read for all the comments, nothing converted or written.
-    assert len([keys for keys in counting_cache.reads if comment_keys & set(keys)]) == 1
-    assert conversions == [] and counting_cache.writes == writes
-    for html in (first, again):
-        assert html.count("<strong>") >= roots and html.count('class="comment depth-2"') == roots
 
 
 class _Nesting(HTMLParser):
@@ -253,7 +171,9 @@ def test_an_edit_shows_its_new_text_at_once(client, make_article, make_user):
     ada = make_user()
     comment = moderation.submit(Thread.objects.for_subject(article), author=ada, body="Frist words")
     client.force_login(ada)
-    assert "Frist words" in client.get(article.get_absolute_url()).content.decode()  # its text now cached
+    assert (
+        "Frist words" in client.get(article.get_absolute_url()).content.decode()
+    )  # shown once before the edit
 
     assert client.post(f"/comments/{comment.pk}/edit/", {"body": "First *words*"}).status_code == 302
 

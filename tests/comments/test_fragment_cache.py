@@ -2,7 +2,7 @@
 
 import pytest
 
-from ldnsite.comments import moderation
+from ldnsite.comments import moderation, texts
 from ldnsite.comments.models import Comment, Thread
 from tests.clients import PassedTwoFactorClient as Client
 
@@ -109,6 +109,6 @@ def test_nothing_is_shared_when_fragments_are_off(discussion, make_user, setting
     article, _ada, comment = discussion
     page_as(make_user(), article)
 
-    Comment.objects.filter(pk=comment.pk).update(body="Changed without a signal.")
+    Comment.objects.filter(pk=comment.pk).update(**texts.text_fields("Changed without a signal."))
 
     assert "Changed without a signal." in page_as(make_user(), article)

@@ -9,6 +9,7 @@ from articles import moderation as article_moderation
 from articles.models import PublicationStatus
 from ldnsite import pagecache
 from ldnsite.comments import moderation as comment_moderation
+from ldnsite.comments import texts
 from ldnsite.comments.models import Comment, Subscription, Thread
 from ldnsite.comments.threads import ROOTS_PER_PAGE
 from tests.clients import PassedTwoFactorClient as Client
@@ -226,7 +227,7 @@ def test_a_refresh_by_hand_after_a_bulk_change_is_seen_at_once(
 ):
     reader = logged_in(make_user())
     page(reader, cited.get_absolute_url())
-    Comment.objects.filter(thread=discussed).update(body="Rewritten in bulk")  # no signal
+    Comment.objects.filter(thread=discussed).update(**texts.text_fields("Rewritten in bulk"))  # no signal
 
     assert "Rewritten in bulk" not in page(reader, cited.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):

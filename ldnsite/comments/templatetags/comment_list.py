@@ -3,7 +3,7 @@
 A page holds up to 200 comments, and Django's template engine spent about 50 microseconds on each (every
 variable and {% if %} costs a few): a third of what the whole page may cost when it is not in the cache.
 Here the page is one format_html() call. What members wrote (names) is a value, escaped by format_html;
-each text is what markdown.render_many made of it, all the page's texts in one cache round trip; the rest
+each text is the HTML kept on its row (comments.texts), which only markdown.kept() marks safe; the rest
 goes straight into the markup: the fixed HTML below, numbers (":d"), and addresses and month names escaped
 once per page. The markup is the one templates/comments/comment.html held; comment_list.html keeps the rest.
 """
@@ -68,7 +68,7 @@ def comment_items(context, tree: list[Node]) -> SafeString:
             "delete": _address("comments:delete"),
             "report": _address("comments:report"),
         },
-        bodies=dict(zip([c.pk for c in shown], markdown.render_many([c.body for c in shown]), strict=True)),
+        bodies={comment.pk: _body(comment) for comment in shown},
         zone=timezone.get_current_timezone(),
         months={number: _markup(name) for number, name in MONTHS.items()},
     )
@@ -76,6 +76,12 @@ def comment_items(context, tree: list[Node]) -> SafeString:
     values: list = []
     _append(tree, page, markup, values)
     return format_html("".join(markup), *values)
+
+
+def _body(comment: Comment) -> SafeString:
+    """The comment's text as HTML: kept on its row (threads brings stale rows up to date before this)."""
+    html = markdown.kept(comment.body_html, comment.body_html_version)
+    return html if html is not None else markdown.render(comment.body)
 
 
 def _walk(nodes: list[Node]) -> Iterator[Node]:

@@ -10,6 +10,7 @@ benchmarks read. Refuses to run unless DEBUG is on or --yes is given, so it neve
 mistake.
 """
 
+import functools
 import random
 import time
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from django.utils import timezone
 from articles import demo as articles_demo
 from articles.models import PublicationStatus
 from ldnsite import pagecache
+from ldnsite.comments import texts
 from ldnsite.comments.models import MAX_DEPTH, Comment, Thread
 from testimonials import demo as testimonials_demo
 from testimonials.models import Testimonial
@@ -256,6 +258,7 @@ class Command(BaseCommand):
 
     def _write_comments(self, plan, members) -> None:
         S = Comment.Status
+        comment_text = functools.cache(texts.text_fields)
         # Nearly all published; a few of every other state, so placeholders and hidden text are exercised.
         statuses = [S.PUBLISHED] * 194 + [S.HELD] * 2 + [S.HIDDEN] + [S.REMOVED] * 2 + [S.DELETED]
         rows = []  # (thread, parent row index or None, depth, status, created_at)
@@ -282,7 +285,8 @@ class Command(BaseCommand):
                     parent=parent_obj,
                     root=(parent_obj.root or parent_obj) if parent_obj else None,
                     depth=depth,
-                    body="" if status == S.DELETED else self.text(self.rng.randint(1, 4)),
+                    # The HTML as comments.moderation keeps it, rendered once per text of the pool.
+                    **comment_text("" if status == S.DELETED else self.text(self.rng.randint(1, 4))),
                     status=status,
                     created_at=created_at,
                 )
