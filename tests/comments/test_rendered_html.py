@@ -182,7 +182,7 @@ def test_the_page_reads_its_comments_html_without_rendering_or_the_cache(
     client, make_article, make_user, conversions, django_assert_max_num_queries, logged_in, monkeypatch
 ):
     article = make_article()
-    thread = Thread.objects.create(article=article)
+    thread = Thread.objects.for_subject(article)
     writer = make_user()
     for i in range(20):
         root = moderation.submit(thread, author=writer, body=f"Root **{i}**")
