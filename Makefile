@@ -21,7 +21,7 @@ setup: $(STAMP)
 # Without REDIS_URL, background tasks (e-mail delivery) run in the server's own process: e-mail is printed.
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
+	DJANGO_DEBUG=1 DJANGO_SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=1 DJANGO_SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The Celery worker with its clock (beat), with the site's environment (REDIS_URL, DATABASE_URL, e-mail...).

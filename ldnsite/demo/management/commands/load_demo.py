@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
             self.stdout.write(f"  {display_name:<15} {email:<24} password: {password}")
-        self.stdout.write("Log in at http://127.0.0.1:8000/accounts/login/ (editors also reach /admin/).")
+        self.stdout.write(f"Log in at {settings.SITE_URL}/accounts/login/ (editors also reach /admin/).")
 
     def _demo_experiences(self) -> None:
         User = get_user_model()
