@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import moderation as article_moderation
 from ldnsite.accounts.data import collect
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Report, Subscription, Thread
@@ -237,6 +238,33 @@ def test_export_holds_no_other_members_data_nor_the_moderators_identity(client, 
     ]  # fmt: skip
     for foreign in foreign_text:
         assert foreign not in text, foreign
+
+
+def test_export_names_a_subject_only_while_it_is_public_or_the_members_own(
+    client, leaver, other, editor, article, make_testimonial
+):
+    """An article that went back to draft is no longer named (title nor address) wherever the member's
+    comments, reports and subscriptions point at it; the member's own unpublished story still is."""
+    comment_moderation.submit(thread_of(article), author=leaver, body="LOU-ON-ARTICLE")
+    others = comment_moderation.submit(thread_of(article), author=other, body="SAM-ON-ARTICLE")
+    comment_moderation.report(others, by=leaver, reason="spam", note="")
+    comment_moderation.subscribe(thread_of(article), member=leaver)
+    own_story = make_testimonial(state="pending", author=leaver, title="LOU-PENDING-STORY")
+    comment_moderation.submit(thread_of(own_story), author=leaver, body="LOU-ON-OWN-STORY")
+    article_moderation.unpublish(article, by=editor, reason="Being revised.")
+
+    response, data = download(client, leaver)
+
+    hidden = {"kind": "article", "title": "(no longer published)", "url": None}
+    bodies = {c["body"]: c["thread"] for c in data["comments"]}
+    assert bodies["LOU-ON-ARTICLE"] == hidden
+    assert [r["thread"] for r in data["reports"]] == [hidden]
+    assert hidden in [s["thread"] for s in data["subscriptions"]]
+    assert bodies["LOU-ON-OWN-STORY"] == {
+        "kind": "testimonial", "title": "LOU-PENDING-STORY", "url": f"/testimonials/{own_story.pk}/"
+    }  # fmt: skip
+    assert "LDN and fatigue" not in response.content.decode()
+    assert "/articles/ldn-and-fatigue/" not in response.content.decode()
 
 
 def test_export_takes_a_fixed_number_of_queries(leaver, other, moderator, article, leavers_world):
