@@ -22,7 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .comments.threads import has_verified_email
+from .accounts.verified import has_verified_email
 from .markdown import MAX_LENGTH, render
 from .privileges import EDIT_PERMISSION, privileges
 from .ratelimit import is_limited

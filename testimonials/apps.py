@@ -50,7 +50,6 @@ class TestimonialsConfig(AppConfig):
         from ldnsite import editor
         from ldnsite.accounts import personal_data, profiles
         from ldnsite.comments import contributions, subjects
-        from ldnsite.comments import personal_data as comments_personal_data
 
         from . import caching, queue, search
         from . import personal_data as own_data
@@ -80,4 +79,3 @@ class TestimonialsConfig(AppConfig):
         personal_data.register(
             "testimonials", order=10, export=own_data.export, erase=own_data.erase, authored=own_data.authored
         )
-        comments_personal_data.register_subject(Testimonial, shown_to=own_data.shown_to)

@@ -59,8 +59,3 @@ def erase(member, *, anonymise: bool) -> None:
             moderation.anonymise(testimonial, by=member)
         else:
             moderation.delete(testimonial, by=member)
-
-
-def shown_to(testimonial, member) -> bool:
-    """A discussion under another member's experience is named in an export only while it is public."""
-    return testimonial.is_public or testimonial.author_id == member.pk

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView
 
-from ldnsite.comments.threads import has_verified_email, thread_context, with_thread
+from ldnsite.accounts.verified import has_verified_email
+from ldnsite.comments.threads import thread_context, with_thread
 from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
 from ldnsite.markdown import render as render_markdown
 from ldnsite.moderation.exceptions import InvalidTransition

@@ -148,18 +148,70 @@ def make_article(db, make_user):
 
 
 @pytest.fixture
-def make_established(make_user, make_article):
+def make_comment(make_user):
+    """make_comment(subject, author=None, body="A comment.", *, parent=None, follow=False, status=None,
+    posted=False) -> a comment (or a reply to parent) in subject's discussion, by author (else a new member).
+
+    By default it goes through ldnsite.comments.moderation.submit: held or published by the site's own rule
+    (a first comment waits unless COMMENTS_HOLD_FIRST_COMMENT is off), logged, replies mailed; follow=True
+    follows the discussion too. posted=True sends it through the comment form over HTTP instead, as the
+    author's browser does. status= writes the row straight in that state, with no log line and no mail: for
+    tests about reading a state, or about the moves out of it."""
+    import uuid
+
+    from ldnsite.comments import moderation, subjects
+    from ldnsite.comments.models import Comment, Thread
+    from ldnsite.comments.texts import text_fields
+
+    def make(
+        subject, author=None, body="A comment.", *, parent=None, follow=False, status=None, posted=False
+    ):
+        author = author or make_user()
+        thread = Thread.objects.for_subject(subject)
+        if status is not None:
+            return Comment.objects.create(
+                thread=thread,
+                author=author,
+                **text_fields(body),
+                status=status,
+                parent=parent,
+                root=(parent.root or parent) if parent else None,
+                depth=parent.depth + 1 if parent else 0,
+            )
+        if not posted:
+            return moderation.submit(thread, author=author, body=body, parent=parent, follow=follow)
+        registration = subjects.of(subject)
+        url = f"/comments/{registration.kind}/{registration.key_of(subject)}/"
+        token = str(uuid.uuid4())
+        data = {"body": body, "token": token}
+        if follow:
+            data["subscribe"] = "on"
+        if parent is None:
+            url += "new/"
+        else:
+            url += f"reply/{parent.pk}/"
+            data["parent"] = str(parent.pk)
+        browser = PassedTwoFactorClient()
+        browser.force_login(author)
+        response = browser.post(url, data)
+        assert response.status_code == 302, response.content.decode()
+        return Comment.objects.get(submission_token=token)
+
+    return make
+
+
+@pytest.fixture
+def make_established(make_user, make_article, make_comment):
     """make_established(**fields) -> a member whose reports count toward hiding a comment: an account older
     than COMMENTS_REPORTER_MIN_DAYS with a published comment (under a draft article, so no public page
     changes because of it)."""
-    from ldnsite.comments.models import Comment, Thread
+    from ldnsite.comments.models import Comment
 
     def make(**fields):
         fields.setdefault("date_joined", timezone.now() - timezone.timedelta(days=30))
         member = make_user(**fields)
-        thread = Thread.objects.for_subject(make_article(published=False))
-        Comment.objects.create(
-            thread=thread, author=member, body="An earlier comment.", status=Comment.Status.PUBLISHED
+        make_comment(
+            make_article(published=False), member, "An earlier comment.", status=Comment.Status.PUBLISHED
         )
         return member
 

@@ -1,34 +1,45 @@
 """What a member gave the comments app (their comments, reports and subscriptions), for their download and
 their account's deletion (ldnsite.accounts.personal_data, registered in apps.py).
 
-A comment's subject is named in the download by its title and address. An app whose subjects can stop being
-public registers who may still see them named (``shown_to(subject, member)``); the others are always named.
+A comment's subject is named in the download by its title and address only while the member could still find
+it: public through its registered door (``subjects.of(subject).public``), or written by the member (a subject
+whose ``author_id`` is theirs). Otherwise it is "(no longer published)".
 """
-
-from collections.abc import Callable
 
 from ldnsite.accounts import personal_data
 
-from . import moderation, texts
+from . import moderation, subjects, texts
 from .models import Comment, Report, Subscription
 from .subjects import with_subjects
 
-_shown_to: dict[type, Callable[[object, object], bool]] = {}
+NOT_NAMED = "(no longer published)"
 
 
-def register_subject(model: type, *, shown_to: Callable[[object, object], bool]) -> None:
-    if model in _shown_to:
-        raise ValueError(f"{model._meta.label} already says who sees it named in an export.")
-    _shown_to[model] = shown_to
+def _public_subjects(threads) -> set[tuple[str, int]]:
+    """(kind, id) of the subjects of `threads` that are public: one query per kind of subject, not per row."""
+    ids_by_kind: dict[str, set[int]] = {}
+    for thread in threads:
+        ids_by_kind.setdefault(thread.subject_kind, set()).add(thread.subject_id)
+    public = set()
+    for kind, ids in ids_by_kind.items():
+        door = subjects.by_kind(kind).public()
+        public.update((kind, pk) for pk in door.filter(pk__in=ids).values_list("pk", flat=True))
+    return public
 
 
-def _subject(thread, member) -> dict:
-    """What a comment or subscription was about; another member's experience only while it is public."""
-    subject = thread.subject
-    shown_to = _shown_to.get(type(subject))
-    if shown_to is not None and not shown_to(subject, member):
-        return {"kind": subject._meta.model_name, "title": "(no longer published)", "url": None}
-    return {"kind": subject._meta.model_name, "title": str(subject.title), "url": subject.get_absolute_url()}
+def _subjects_of(threads, member) -> list[dict]:
+    """What each of `threads` was about, named only while public or the member's own."""
+    public = _public_subjects(threads)
+    named = []
+    for thread in threads:
+        subject = thread.subject
+        kind = subject._meta.model_name
+        own = getattr(subject, "author_id", None) == member.pk
+        if own or (thread.subject_kind, thread.subject_id) in public:
+            named.append({"kind": kind, "title": str(subject.title), "url": subject.get_absolute_url()})
+        else:
+            named.append({"kind": kind, "title": NOT_NAMED, "url": None})
+    return named
 
 
 def authored(member):
@@ -36,7 +47,8 @@ def authored(member):
 
 
 def export_comments(member) -> list[dict]:
-    comments = with_subjects(authored(member)).order_by("created_at", "pk")
+    comments = list(with_subjects(authored(member)).order_by("created_at", "pk"))
+    about = _subjects_of([c.thread for c in comments], member)
     return [
         {
             "id": c.pk,
@@ -46,9 +58,9 @@ def export_comments(member) -> list[dict]:
             "created_at": c.created_at,
             "edited_at": c.edited_at,
             "reply_to": c.parent_id,
-            "thread": _subject(c.thread, member),
+            "thread": thread,
         }
-        for c in comments
+        for c, thread in zip(comments, about, strict=True)
     ]
 
 
@@ -64,17 +76,18 @@ def erase_comments(member, *, anonymise: bool) -> None:
 
 
 def export_reports(member) -> list[dict]:
-    reports = with_subjects(Report.objects.filter(reporter=member), through="comment__thread")
+    reports = list(with_subjects(Report.objects.filter(reporter=member), through="comment__thread"))
+    about = _subjects_of([r.comment.thread for r in reports], member)
     return [
         {
             "comment_id": r.comment_id,
-            "thread": _subject(r.comment.thread, member),
+            "thread": thread,
             "reason": r.reason,
             "note": r.note,
             "created_at": r.created_at,
             "resolved_at": r.resolved_at,
         }
-        for r in reports
+        for r, thread in zip(reports, about, strict=True)
     ]
 
 
@@ -83,8 +96,11 @@ def erase_reports(member, *, anonymise: bool) -> None:
 
 
 def export_subscriptions(member) -> list[dict]:
-    subscriptions = with_subjects(Subscription.objects.filter(member=member))
-    return [{"thread": _subject(s.thread, member), "created_at": s.created_at} for s in subscriptions]
+    subscriptions = list(with_subjects(Subscription.objects.filter(member=member)))
+    about = _subjects_of([s.thread for s in subscriptions], member)
+    return [
+        {"thread": thread, "created_at": s.created_at} for s, thread in zip(subscriptions, about, strict=True)
+    ]
 
 
 def erase_subscriptions(member, *, anonymise: bool) -> None:

@@ -28,11 +28,6 @@ class Node:
     children: list["Node"] = field(default_factory=list)
 
 
-def has_verified_email(user) -> bool:
-    """May this member write (comment, report, share an experience)? The comment section's own test."""
-    return _reader_facts(user, None).can_comment
-
-
 def _readable(user, moderator: bool):
     """The Q() for comments whose text this reader may see."""
     if moderator:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ldnsite.accounts.verified import has_verified_email
 from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
 from ldnsite.errors import is_database_outage, marked_unavailable
 from ldnsite.moderation.exceptions import InvalidTransition
@@ -17,7 +18,7 @@ from ldnsite.ratelimit import is_limited
 from . import moderation, notifications, subjects
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, CommentRevision, Subscription, Thread, new_submission_token
-from .threads import comment_url, has_verified_email
+from .threads import comment_url
 
 
 def _public_subject(kind: str, key: str):

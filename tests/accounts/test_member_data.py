@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import moderation as article_moderation
 from ldnsite.accounts.data import collect
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Report, Subscription, Thread
@@ -130,7 +131,7 @@ def test_readme_tells_members_about_their_data():
 
 
 @pytest.fixture
-def leavers_world(leaver, other, moderator, article, make_testimonial):
+def leavers_world(leaver, other, moderator, article, make_testimonial, make_comment):
     """The leaving member's content in every state, plus another member's, with unique markers."""
     world = {
         state: make_testimonial(
@@ -148,16 +149,12 @@ def leavers_world(leaver, other, moderator, article, make_testimonial):
     )
     world["others_story"] = make_testimonial(author=other, decided_by=moderator, title="SAM-TITLE",
                                              narrative="SAM-STORY-MARKER")  # fmt: skip
-    world["comment"] = comment_moderation.submit(thread_of(article), author=leaver, body="LOU-COMMENT-MARKER")
-    world["removed"] = comment_moderation.submit(thread_of(article), author=leaver, body="LOU-REMOVED-MARKER")
+    world["comment"] = make_comment(article, leaver, "LOU-COMMENT-MARKER")
+    world["removed"] = make_comment(article, leaver, "LOU-REMOVED-MARKER")
     comment_moderation.remove(world["removed"], by=moderator, reason="LOU-REMOVAL-REASON")
-    world["reply"] = comment_moderation.submit(
-        thread_of(article), author=other, body="SAM-REPLY-SURVIVES", parent=world["comment"]
-    )
-    world["others_comment"] = comment_moderation.submit(thread_of(article), author=other, body="SAM-COMMENT")
-    world["on_others_story"] = comment_moderation.submit(
-        thread_of(world["others_story"]), author=leaver, body="LOU-ON-SAMS-STORY-MARKER"
-    )
+    world["reply"] = make_comment(article, other, "SAM-REPLY-SURVIVES", parent=world["comment"])
+    world["others_comment"] = make_comment(article, other, "SAM-COMMENT")
+    world["on_others_story"] = make_comment(world["others_story"], leaver, "LOU-ON-SAMS-STORY-MARKER")
     comment_moderation.report(
         world["others_comment"], by=leaver, reason="misinformation", note="LOU-REPORT-NOTE"
     )
@@ -239,14 +236,43 @@ def test_export_holds_no_other_members_data_nor_the_moderators_identity(client, 
         assert foreign not in text, foreign
 
 
-def test_export_takes_a_fixed_number_of_queries(leaver, other, moderator, article, leavers_world):
+def test_export_names_a_subject_only_while_it_is_public_or_the_members_own(
+    client, leaver, other, editor, article, make_testimonial, make_comment
+):
+    """An article that went back to draft is no longer named (title nor address) wherever the member's
+    comments, reports and subscriptions point at it; the member's own unpublished story still is."""
+    make_comment(article, leaver, "LOU-ON-ARTICLE")
+    others = make_comment(article, other, "SAM-ON-ARTICLE")
+    comment_moderation.report(others, by=leaver, reason="spam", note="")
+    comment_moderation.subscribe(thread_of(article), member=leaver)
+    own_story = make_testimonial(state="pending", author=leaver, title="LOU-PENDING-STORY")
+    make_comment(own_story, leaver, "LOU-ON-OWN-STORY")
+    article_moderation.unpublish(article, by=editor, reason="Being revised.")
+
+    response, data = download(client, leaver)
+
+    hidden = {"kind": "article", "title": "(no longer published)", "url": None}
+    bodies = {c["body"]: c["thread"] for c in data["comments"]}
+    assert bodies["LOU-ON-ARTICLE"] == hidden
+    assert [r["thread"] for r in data["reports"]] == [hidden]
+    assert hidden in [s["thread"] for s in data["subscriptions"]]
+    assert bodies["LOU-ON-OWN-STORY"] == {
+        "kind": "testimonial", "title": "LOU-PENDING-STORY", "url": f"/testimonials/{own_story.pk}/"
+    }  # fmt: skip
+    assert "LDN and fatigue" not in response.content.decode()
+    assert "/articles/ldn-and-fatigue/" not in response.content.decode()
+
+
+def test_export_takes_a_fixed_number_of_queries(
+    leaver, other, moderator, article, leavers_world, make_comment
+):
     def count(member) -> int:
         with CaptureQueriesContext(connection) as queries:
             json.dumps(collect(member), default=str)
         return len(queries)
 
     # Subjects are fetched one query per kind of subject: the small member comments on a story too.
-    comment_moderation.submit(thread_of(leavers_world["others_story"]), author=other, body="SAM-ON-OWN-STORY")
+    make_comment(leavers_world["others_story"], other, "SAM-ON-OWN-STORY")
     count(other)  # content types are cached after the first call
     small = count(other)
     assert count(leaver) == small
@@ -438,15 +464,13 @@ def pinned(data, world) -> str:
 
 
 @pytest.fixture
-def every_kind(leaver, other, moderator, article, leavers_world):
+def every_kind(leaver, other, moderator, article, leavers_world, make_comment):
     """leavers_world plus what it lacks: a reply, an earlier display name, a subscription to a story that
     was withdrawn since, a comment that waits for a moderator."""
     from ldnsite.accounts.names import change_display_name
 
     world = dict(leavers_world)
-    world["own_reply"] = comment_moderation.submit(
-        thread_of(article), author=leaver, body="LOU-OWN-REPLY", parent=world["others_comment"]
-    )
+    world["own_reply"] = make_comment(article, leaver, "LOU-OWN-REPLY", parent=world["others_comment"])
     comment_moderation.subscribe(thread_of(world["others_story"]), member=leaver)
     moderation.withdraw(world["others_story"], by=other)
     change_display_name(leaver, "Leaving Louise", by=leaver)

@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from ldnsite.comments import moderation as comment_moderation
-from ldnsite.comments.models import Thread
 from testimonials import moderation
 from tests.factories import story
 
@@ -16,10 +14,6 @@ def _no_hold_and_generous_limits(settings):
     settings.COMMENTS_HOLD_FIRST_COMMENT = False
     settings.COMMENTS_RATE_NEW_MEMBER = (100, 600)
     settings.COMMENTS_RATE_MEMBER = (100, 600)
-
-
-def thread_of(subject) -> Thread:
-    return Thread.objects.for_subject(subject)
 
 
 def approved_story(author, moderator, **content):
@@ -33,7 +27,7 @@ def main_text(html: str) -> str:
 
 
 def test_the_page_lists_experiences_then_comments_on_every_kind_of_subject(
-    client, make_user, moderator, make_article, make_study
+    client, make_user, moderator, make_article, make_study, make_comment
 ):
     ada = make_user(display_name="Ada")
     article = make_article(title="LDN and fatigue")
@@ -41,7 +35,7 @@ def test_the_page_lists_experiences_then_comments_on_every_kind_of_subject(
     others = approved_story(make_user(), moderator, title="Sam's months")
     approved_story(ada, moderator, title="ADA-STORY")
     for subject, body in [(article, "ON-ARTICLE"), (study, "ON-STUDY"), (others, "ON-STORY")]:
-        comment_moderation.submit(thread_of(subject), author=ada, body=body)
+        make_comment(subject, ada, body)
 
     text = main_text(client.get(f"/members/{ada.pk}/").content.decode())
 
@@ -72,11 +66,11 @@ def test_a_member_with_nothing_public_has_no_page(client, make_user, make_articl
     assert client.get(f"/members/{ada.pk}/").status_code == 404
 
 
-def test_comments_come_twenty_to_a_page(client, make_user, make_article):
+def test_comments_come_twenty_to_a_page(client, make_user, make_article, make_comment):
     ada = make_user(display_name="Ada")
     article = make_article()
     for n in range(25):
-        comment_moderation.submit(thread_of(article), author=ada, body=f"COMMENT-{n:02}-END")
+        make_comment(article, ada, f"COMMENT-{n:02}-END")
     first = main_text(client.get(f"/members/{ada.pk}/").content.decode())
     second = main_text(client.get(f"/members/{ada.pk}/?page=2").content.decode())
     assert first.count("-END") == 20 and second.count("-END") == 5
@@ -85,18 +79,18 @@ def test_comments_come_twenty_to_a_page(client, make_user, make_article):
 
 
 def test_the_page_takes_the_same_queries_for_one_comment_or_twenty(
-    client, make_user, moderator, make_article, make_study, django_assert_max_num_queries
+    client, make_user, moderator, make_article, make_study, django_assert_max_num_queries, make_comment
 ):
     ada = make_user(display_name="Ada")
     approved_story(ada, moderator, title="ADA-STORY")
     subjects = [make_article(), make_study(), approved_story(make_user(), moderator)]
     # One comment on each kind of subject: subjects cost one query per kind, whatever the number of rows.
     for n, subject in enumerate(subjects):
-        comment_moderation.submit(thread_of(subject), author=ada, body=f"FIRST{n}")
+        make_comment(subject, ada, f"FIRST{n}")
     client.get(f"/members/{ada.pk}/")  # sessions settle
     with django_assert_max_num_queries(7) as few:
         client.get(f"/members/{ada.pk}/")
     for n in range(17):
-        comment_moderation.submit(thread_of(subjects[n % 3]), author=ada, body=f"C{n}")
+        make_comment(subjects[n % 3], ada, f"C{n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/members/{ada.pk}/")

@@ -41,25 +41,6 @@ def article(make_article):
     return make_article(slug="ldn-and-fatigue", title="LDN and fatigue")
 
 
-def post_comment(author, subject, body, *, parent=None, subscribe=False) -> Comment:
-    """Post a comment (or a reply) through HTTP as `author`, as the form on the page would."""
-    client = Client()
-    client.force_login(author)
-    kind = subject._meta.model_name
-    token = str(uuid.uuid4())
-    data = {"body": body, "token": token}
-    if subscribe:
-        data["subscribe"] = "on"
-    if parent is None:
-        url = f"/comments/{kind}/{subject.slug}/new/"
-    else:
-        url = f"/comments/{kind}/{subject.slug}/reply/{parent.pk}/"
-        data["parent"] = str(parent.pk)
-    response = client.post(url, data)
-    assert response.status_code == 302, response.content.decode()
-    return Comment.objects.get(submission_token=token)
-
-
 def page(url: str, user=None, *, status: int | tuple[int, ...] = 200) -> str:
     """GET a page as an anonymous reader (user=None) or as a logged-in member."""
     client = Client()
@@ -81,20 +62,6 @@ def profile_url(user) -> str:
 def events_for(comment: Comment):
     return ModerationEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(Comment), object_id=comment.pk
-    )
-
-
-def make_comment(subject, author, body: str, *, status=Comment.Status.PUBLISHED, parent=None) -> Comment:
-    """A comment row in a given state, for tests about reading rather than posting."""
-    thread = Thread.objects.for_subject(subject)
-    return Comment.objects.create(
-        thread=thread,
-        author=author,
-        body=body,
-        status=status,
-        parent=parent,
-        root=(parent.root or parent) if parent else None,
-        depth=parent.depth + 1 if parent else 0,
     )
 
 
@@ -122,11 +89,13 @@ def admin_action(user, action: str, *comments):
 # --- The first comment waits for a moderator ----------------------------------------------------------------
 
 
-def test_first_comment_is_held_and_only_its_author_and_moderators_read_it(article, make_user, moderator):
+def test_first_comment_is_held_and_only_its_author_and_moderators_read_it(
+    article, make_user, moderator, make_comment
+):
     author = make_user(display_name="New Nora")
     other = make_user(display_name="Other Olga")
 
-    comment = post_comment(author, article, "My first words about fatigue HELD-7c1")
+    comment = make_comment(article, author, "My first words about fatigue HELD-7c1", posted=True)
 
     assert comment.status == Comment.Status.HELD
     for reader in (None, other):
@@ -156,10 +125,10 @@ def test_member_is_told_their_first_comment_waits_for_a_moderator(client, articl
 
 
 def test_published_first_comment_is_public_and_the_next_one_skips_the_queue(
-    article, make_user, moderator, django_capture_on_commit_callbacks
+    article, make_user, moderator, django_capture_on_commit_callbacks, make_comment
 ):
     author = make_user(display_name="New Nora")
-    first = post_comment(author, article, "First comment FIRST-a41")
+    first = make_comment(article, author, "First comment FIRST-a41", posted=True)
 
     with django_capture_on_commit_callbacks(execute=True):  # committed: the page is refreshed
         moderation.publish(first, by=moderator)
@@ -169,14 +138,14 @@ def test_published_first_comment_is_public_and_the_next_one_skips_the_queue(
     assert "FIRST-a41" in page(article.get_absolute_url())
     assert "FIRST-a41" in page(profile_url(author))
     with django_capture_on_commit_callbacks(execute=True):
-        second = post_comment(author, article, "Second comment SECOND-b52")
+        second = make_comment(article, author, "Second comment SECOND-b52", posted=True)
     assert second.status == Comment.Status.PUBLISHED
     assert "SECOND-b52" in page(article.get_absolute_url())
     assert WAITING_NOTE not in page(article.get_absolute_url(), author)
 
 
-def test_moderator_publishes_a_held_comment_with_the_admin_action(article, member, moderator):
-    comment = post_comment(member, article, "Held until the admin says so ADMIN-c63")
+def test_moderator_publishes_a_held_comment_with_the_admin_action(article, member, moderator, make_comment):
+    comment = make_comment(article, member, "Held until the admin says so ADMIN-c63")
 
     response = admin_action(moderator, "publish_held", comment)
 
@@ -188,8 +157,8 @@ def test_moderator_publishes_a_held_comment_with_the_admin_action(article, membe
     assert event.actor == moderator and (event.from_state, event.to_state) == ("held", "published")
 
 
-def test_first_comment_goes_straight_up_when_the_hold_is_off(article, member, no_hold):
-    comment = post_comment(member, article, "No waiting NOHOLD-d74")
+def test_first_comment_goes_straight_up_when_the_hold_is_off(article, member, no_hold, make_comment):
+    comment = make_comment(article, member, "No waiting NOHOLD-d74", posted=True)
 
     assert comment.status == Comment.Status.PUBLISHED
     assert "NOHOLD-d74" in page(article.get_absolute_url())
@@ -199,10 +168,10 @@ def test_first_comment_goes_straight_up_when_the_hold_is_off(article, member, no
 
 
 @pytest.fixture
-def published(article, make_user, no_hold):
+def published(article, make_user, no_hold, make_comment):
     """A published comment by Paula, with a reply by someone else under it."""
     author = make_user(display_name="Poster Paula")
-    return post_comment(author, article, "LDN cures everything REPORTED-e85")
+    return make_comment(article, author, "LDN cures everything REPORTED-e85")
 
 
 def test_member_reports_a_comment_with_a_reason_and_a_note(published, member):
@@ -329,9 +298,11 @@ def test_after_a_restore_old_reports_do_not_count_towards_hiding_again(
     assert published.status == Comment.Status.PUBLISHED
 
 
-def test_removed_comment_leaves_a_placeholder_and_its_replies_stay(article, published, make_user, moderator):
+def test_removed_comment_leaves_a_placeholder_and_its_replies_stay(
+    article, published, make_user, moderator, make_comment
+):
     replier = make_user(display_name="Replying Rita")
-    post_comment(replier, article, "Please cite a study REPLY-f96", parent=published)
+    make_comment(article, replier, "Please cite a study REPLY-f96", parent=published)
 
     moderation.remove(published, by=moderator, reason="Medical misinformation")
 
@@ -378,7 +349,9 @@ def run_transition(action: str, comment: Comment, moderator):
 
 
 @pytest.mark.parametrize(("state", "action"), list(ALLOWED))
-def test_every_allowed_transition_writes_exactly_one_event(article, member, moderator, state, action):
+def test_every_allowed_transition_writes_exactly_one_event(
+    article, member, moderator, state, action, make_comment
+):
     comment = make_comment(article, member, "Some text", status=state)
 
     run_transition(action, comment, moderator)
@@ -391,7 +364,9 @@ def test_every_allowed_transition_writes_exactly_one_event(article, member, mode
 
 
 @pytest.mark.parametrize(("state", "action"), FORBIDDEN)
-def test_a_move_the_table_forbids_raises_and_writes_nothing(article, member, moderator, state, action):
+def test_a_move_the_table_forbids_raises_and_writes_nothing(
+    article, member, moderator, state, action, make_comment
+):
     comment = make_comment(article, member, "Some text", status=state)
 
     with pytest.raises(InvalidTransition):
@@ -402,8 +377,8 @@ def test_a_move_the_table_forbids_raises_and_writes_nothing(article, member, mod
     assert not events_for(comment).exists()
 
 
-def test_hiding_twice_raises_the_second_time_and_logs_one_event(article, member, moderator):
-    comment = make_comment(article, member, "Some text")
+def test_hiding_twice_raises_the_second_time_and_logs_one_event(article, member, moderator, make_comment):
+    comment = make_comment(article, member, "Some text", status=Comment.Status.PUBLISHED)
     moderation.hide(comment, by=moderator, reason="Under review")
 
     with pytest.raises(InvalidTransition):
@@ -413,8 +388,8 @@ def test_hiding_twice_raises_the_second_time_and_logs_one_event(article, member,
     assert events_for(comment).count() == 1
 
 
-def test_a_stale_copy_of_a_comment_cannot_undo_a_later_decision(article, member, moderator):
-    comment = make_comment(article, member, "Some text")
+def test_a_stale_copy_of_a_comment_cannot_undo_a_later_decision(article, member, moderator, make_comment):
+    comment = make_comment(article, member, "Some text", status=Comment.Status.PUBLISHED)
     stale = Comment.objects.get(pk=comment.pk)
     moderation.remove(comment, by=moderator, reason="Spam")
 
@@ -426,8 +401,8 @@ def test_a_stale_copy_of_a_comment_cannot_undo_a_later_decision(article, member,
     assert events_for(comment).count() == 1
 
 
-def test_moderation_events_cannot_be_changed_afterwards(article, member, moderator):
-    comment = make_comment(article, member, "Some text")
+def test_moderation_events_cannot_be_changed_afterwards(article, member, moderator, make_comment):
+    comment = make_comment(article, member, "Some text", status=Comment.Status.PUBLISHED)
     moderation.hide(comment, by=moderator, reason="Under review")
     event = events_for(comment).get()
 
@@ -446,7 +421,7 @@ def test_moderation_events_cannot_be_changed_afterwards(article, member, moderat
     ],
 )
 def test_admin_actions_go_through_the_moderation_functions(
-    article, member, moderator, action, state, transition, new_state
+    article, member, moderator, action, state, transition, new_state, make_comment
 ):
     comment = make_comment(article, member, "Some text", status=state)
 
@@ -460,7 +435,9 @@ def test_admin_actions_go_through_the_moderation_functions(
     assert event.actor == moderator
 
 
-def test_admin_action_on_a_comment_in_the_wrong_state_changes_nothing(article, member, moderator):
+def test_admin_action_on_a_comment_in_the_wrong_state_changes_nothing(
+    article, member, moderator, make_comment
+):
     comment = make_comment(article, member, "Some text", status=Comment.Status.PUBLISHED)
 
     response = admin_action(moderator, "publish_held", comment)
@@ -471,7 +448,7 @@ def test_admin_action_on_a_comment_in_the_wrong_state_changes_nothing(article, m
     assert "Cannot publish" in response.content.decode()
 
 
-def test_plain_members_cannot_reach_the_comment_admin(article, member):
+def test_plain_members_cannot_reach_the_comment_admin(article, member, make_comment):
     comment = make_comment(article, member, "Some text", status=Comment.Status.HELD)
     client = Client()
     client.force_login(member)
@@ -487,7 +464,7 @@ def test_plain_members_cannot_reach_the_comment_admin(article, member):
     assert not events_for(comment).exists()
 
 
-def test_staff_without_moderation_rights_cannot_run_comment_actions(article, member, editor):
+def test_staff_without_moderation_rights_cannot_run_comment_actions(article, member, editor, make_comment):
     comment = make_comment(article, member, "Some text", status=Comment.Status.HELD)
 
     response = admin_action(editor, "publish_held", comment)
@@ -497,7 +474,7 @@ def test_staff_without_moderation_rights_cannot_run_comment_actions(article, mem
     assert comment.status == Comment.Status.HELD
 
 
-def test_staff_who_may_only_read_comments_get_no_moderation_actions(article, member, make_user):
+def test_staff_who_may_only_read_comments_get_no_moderation_actions(article, member, make_user, make_comment):
     reader = make_user(is_staff=True)
     reader.user_permissions.add(Permission.objects.get(codename="view_comment"))
     comment = make_comment(article, member, "Some text", status=Comment.Status.HELD)
@@ -537,14 +514,14 @@ def assert_no_email_addresses_in(text: str) -> None:
 
 
 def test_subscriber_is_emailed_when_another_member_reply_is_published(
-    article, ada, bo, no_hold, mailoutbox, django_capture_on_commit_callbacks
+    article, ada, bo, no_hold, mailoutbox, django_capture_on_commit_callbacks, make_comment
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        root = post_comment(ada, article, "Does LDN help fatigue?", subscribe=True)
+        root = make_comment(article, ada, "Does LDN help fatigue?", follow=True, posted=True)
     assert mailoutbox == []  # nobody hears about their own comment
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        reply = post_comment(bo, article, "It helped mine after six weeks", parent=root)
+        reply = make_comment(article, bo, "It helped mine after six weeks", parent=root, posted=True)
         assert mailoutbox == []  # not before the transaction commits
     assert len(own_callbacks(callbacks)) == 1
 
@@ -562,24 +539,24 @@ def test_subscriber_is_emailed_when_another_member_reply_is_published(
 
 
 def test_no_email_for_your_own_comments(
-    article, ada, bo, no_hold, mailoutbox, django_capture_on_commit_callbacks
+    article, ada, bo, no_hold, mailoutbox, django_capture_on_commit_callbacks, make_comment
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        root = post_comment(bo, article, "A question from Bo")
+        root = make_comment(article, bo, "A question from Bo", posted=True)
     with django_capture_on_commit_callbacks(execute=True):
-        post_comment(ada, article, "Ada answers", parent=root, subscribe=True)
-        post_comment(ada, article, "Ada again, at the top")
+        make_comment(article, ada, "Ada answers", parent=root, follow=True, posted=True)
+        make_comment(article, ada, "Ada again, at the top", posted=True)
 
     assert mailoutbox == []
 
 
 def test_a_held_reply_is_emailed_only_once_a_moderator_publishes_it(
-    article, ada, bo, moderator, mailoutbox, django_capture_on_commit_callbacks
+    article, ada, bo, moderator, mailoutbox, django_capture_on_commit_callbacks, make_comment
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        root = post_comment(ada, article, "Ada asks", subscribe=True)
+        root = make_comment(article, ada, "Ada asks", follow=True, posted=True)
         moderation.publish(root, by=moderator)
-        reply = post_comment(bo, article, "Bo's first reply HELDREPLY-1a", parent=root)
+        reply = make_comment(article, bo, "Bo's first reply HELDREPLY-1a", parent=root, posted=True)
     assert reply.status == Comment.Status.HELD
     assert mailoutbox == []
 
@@ -592,12 +569,20 @@ def test_a_held_reply_is_emailed_only_once_a_moderator_publishes_it(
 
 @pytest.mark.parametrize("decision", ["hide", "remove"])
 def test_no_email_for_a_reply_taken_down_before_the_mail_goes_out(
-    article, ada, bo, moderator, no_hold, mailoutbox, django_capture_on_commit_callbacks, decision
+    article,
+    ada,
+    bo,
+    moderator,
+    no_hold,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    decision,
+    make_comment,
 ):
-    root = post_comment(ada, article, "Ada asks", subscribe=True)
+    root = make_comment(article, ada, "Ada asks", follow=True, posted=True)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        reply = post_comment(bo, article, "Buy LDN from my shop", parent=root)
+        reply = make_comment(article, bo, "Buy LDN from my shop", parent=root, posted=True)
         getattr(moderation, decision)(reply, by=moderator, reason="Selling drugs")
     assert len(own_callbacks(callbacks)) == 1
 
@@ -605,9 +590,9 @@ def test_no_email_for_a_reply_taken_down_before_the_mail_goes_out(
 
 
 def test_a_rolled_back_transaction_sends_nothing(
-    article, ada, bo, moderator, no_hold, mailoutbox, django_capture_on_commit_callbacks
+    article, ada, bo, moderator, no_hold, mailoutbox, django_capture_on_commit_callbacks, make_comment
 ):
-    root = post_comment(ada, article, "Ada asks", subscribe=True)
+    root = make_comment(article, ada, "Ada asks", follow=True, posted=True)
     thread = root.thread
     held = make_comment(article, bo, "Held reply", status=Comment.Status.HELD, parent=root)
 
@@ -629,11 +614,13 @@ def test_a_rolled_back_transaction_sends_nothing(
 
 
 @pytest.fixture
-def unsubscribe_path(article, ada, bo, no_hold, mailoutbox, django_capture_on_commit_callbacks, settings):
+def unsubscribe_path(
+    article, ada, bo, no_hold, mailoutbox, django_capture_on_commit_callbacks, settings, make_comment
+):
     """The path of the unsubscribe link in the e-mail Ada got about Bo's reply."""
     with django_capture_on_commit_callbacks(execute=True):
-        root = post_comment(ada, article, "Ada asks", subscribe=True)
-        post_comment(bo, article, "Bo replies", parent=root)
+        root = make_comment(article, ada, "Ada asks", follow=True, posted=True)
+        make_comment(article, bo, "Bo replies", parent=root, posted=True)
     url = mailoutbox[0].extra_headers["List-Unsubscribe"].strip("<>")
     assert url.startswith(settings.SITE_URL + "/comments/unsubscribe/")
     return url.removeprefix(settings.SITE_URL)
@@ -649,7 +636,7 @@ def test_opening_the_unsubscribe_link_only_asks_for_confirmation(client, unsubsc
 
 
 def test_one_click_unsubscribe_works_without_login_or_csrf_token(
-    unsubscribe_path, ada, bo, article, mailoutbox, django_capture_on_commit_callbacks
+    unsubscribe_path, ada, bo, article, mailoutbox, django_capture_on_commit_callbacks, make_comment
 ):
     mail_client = Client(enforce_csrf_checks=True)
 
@@ -660,7 +647,7 @@ def test_one_click_unsubscribe_works_without_login_or_csrf_token(
     assert not Subscription.objects.filter(member=ada).exists()
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        post_comment(bo, article, "Another reply from Bo")
+        make_comment(article, bo, "Another reply from Bo", posted=True)
     assert mailoutbox == []
 
 
@@ -677,8 +664,8 @@ def test_a_tampered_unsubscribe_link_is_refused(client, unsubscribe_path, ada):
     assert Subscription.objects.filter(member=ada).exists()
 
 
-def test_follow_and_unfollow_buttons_change_the_subscription(client, article, member, make_user, no_hold):
-    post_comment(make_user(), article, "Something to follow")
+def test_follow_and_unfollow_buttons_change_the_subscription(client, article, member, no_hold, make_comment):
+    make_comment(article, body="Something to follow")
     client.force_login(member)
     assert "E-mail me about new replies" in client.get(article.get_absolute_url()).content.decode()
 
@@ -693,8 +680,8 @@ def test_follow_and_unfollow_buttons_change_the_subscription(client, article, me
     assert "E-mail me about new replies" in client.get(article.get_absolute_url()).content.decode()
 
 
-def test_anonymous_readers_cannot_follow(client, article, make_user, no_hold):
-    post_comment(make_user(), article, "Something to follow")
+def test_anonymous_readers_cannot_follow(client, article, no_hold, make_comment):
+    make_comment(article, body="Something to follow")
 
     response = client.post(f"/comments/article/{article.slug}/follow/", {"follow": "1"})
 
@@ -718,7 +705,7 @@ def public_pages(article, study) -> list[str]:
 
 @pytest.mark.parametrize("as_member", [False, True])
 def test_no_member_email_address_appears_on_any_public_page(
-    article, make_study, make_user, moderator, no_hold, as_member
+    article, make_study, make_user, moderator, no_hold, as_member, make_comment
 ):
     study = make_study(slug="cree-2010", title="A crossover trial")
     commenter = make_user(email="quentin.zephyr@example.org", display_name="Quentin")
@@ -728,10 +715,10 @@ def test_no_member_email_address_appears_on_any_public_page(
         make_user(email=f"reporter.nimbus{n}@example.org", display_name=f"Rep {n}") for n in range(3)
     ]
     viewer = make_user(email="viewer.larkspur@example.org", display_name="Viewer")
-    root = post_comment(commenter, article, "A comment on the article")
-    post_comment(replier, article, "A reply to it", parent=root)
-    post_comment(replier, study, "A comment on the study")
-    flagged = post_comment(reported, study, "A comment that gets reported")
+    root = make_comment(article, commenter, "A comment on the article")
+    make_comment(article, replier, "A reply to it", parent=root)
+    make_comment(study, replier, "A comment on the study")
+    flagged = make_comment(study, reported, "A comment that gets reported")
     for reporter in reporters:
         report_as(reporter, flagged, note="see quentin.zephyr@example.org")
     people = [commenter, replier, reported, *reporters, viewer, moderator, article.author]
@@ -753,7 +740,7 @@ MARKER = "SECRET-MARKER-5d2e"
 
 @pytest.mark.parametrize("as_member", [False, True])
 def test_text_of_unpublished_comments_appears_on_no_public_page(
-    article, make_article, make_study, make_user, member, as_member
+    article, make_article, make_study, make_user, member, as_member, make_comment
 ):
     study = make_study(slug="cree-2010")
     draft = make_article(published=False, slug="draft-piece", title="A draft piece")
@@ -761,18 +748,17 @@ def test_text_of_unpublished_comments_appears_on_no_public_page(
     hidden_author = make_user(display_name="Hidden Hugo")
     removed_author = make_user(display_name="Removed Rosa")
     draft_author = make_user(display_name="Drafty Dan")
-    shown = make_comment(article, removed_author, "Shown comment VISIBLE-1b")
+    shown = make_comment(article, removed_author, "Shown comment VISIBLE-1b", status=Comment.Status.PUBLISHED)
     make_comment(article, held_author, f"Held {MARKER}", status=Comment.Status.HELD)
     make_comment(article, hidden_author, f"Hidden {MARKER}", status=Comment.Status.HIDDEN)
     removed = make_comment(article, removed_author, f"Removed {MARKER}", status=Comment.Status.REMOVED)
-    make_comment(article, member, "Reply under the removed one", parent=removed)
+    make_comment(
+        article, member, "Reply under the removed one", parent=removed, status=Comment.Status.PUBLISHED
+    )
     make_comment(article, held_author, f"Held reply {MARKER}", status=Comment.Status.HELD, parent=shown)
     make_comment(article, hidden_author, f"Hidden reply {MARKER}", status=Comment.Status.HIDDEN, parent=shown)
     make_comment(study, hidden_author, f"Hidden on the study {MARKER}", status=Comment.Status.HIDDEN)
-    draft_thread = Thread.objects.for_subject(draft)
-    Comment.objects.create(
-        thread=draft_thread, author=draft_author, body=f"Draft {MARKER}", status="published"
-    )
+    make_comment(draft, draft_author, f"Draft {MARKER}", status=Comment.Status.PUBLISHED)
     authors = [held_author, hidden_author, removed_author, draft_author]
     reader = make_user(display_name="Curious Cleo") if as_member else None
 

@@ -10,9 +10,8 @@ from ldnsite.moderation.models import ModerationEvent
 
 
 @pytest.fixture
-def held_comment(make_article, make_user):
-    thread = Thread.objects.for_subject(make_article())
-    return moderation.submit(thread, author=make_user(), body="HELD-QUEUE-MARKER")
+def held_comment(make_article, make_comment):
+    return make_comment(make_article(), body="HELD-QUEUE-MARKER")
 
 
 @pytest.mark.django_db

@@ -1,7 +1,5 @@
 """What members and moderators do through HTTP, shared by the report and stale-decision rules' tests."""
 
-import uuid
-
 from django.contrib.contenttypes.models import ContentType
 
 from ldnsite.comments.models import Comment
@@ -13,16 +11,6 @@ def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def post_comment(author, article, body: str) -> Comment:
-    """Post a comment as the form on the article's page does."""
-    token = str(uuid.uuid4())
-    response = logged_in(author).post(
-        f"/comments/article/{article.slug}/new/", {"body": body, "token": token}
-    )
-    assert response.status_code == 302
-    return Comment.objects.get(submission_token=token)
 
 
 def public_page(article) -> str:

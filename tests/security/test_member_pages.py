@@ -8,18 +8,17 @@ story shown under the member's name; replies under their own anonymous story do 
 
 import pytest
 
-from ldnsite.comments.models import Comment, Thread
+from ldnsite.comments.models import Comment
 from testimonials import moderation
 from tests.factories import story
 
+BODY = "A comment MEMBER-PAGE-1"
+PUBLISHED = Comment.Status.PUBLISHED
+
 
 @pytest.fixture
-def thread(make_article):
-    return Thread.objects.for_subject(make_article())
-
-
-def comment(thread, author, status=Comment.Status.PUBLISHED, body="A comment MEMBER-PAGE-1") -> Comment:
-    return Comment.objects.create(thread=thread, author=author, body=body, status=status)
+def article(make_article):
+    return make_article()
 
 
 def member_page(client, member):
@@ -27,9 +26,9 @@ def member_page(client, member):
 
 
 @pytest.mark.django_db
-def test_verified_member_with_a_published_comment_has_a_page(client, make_user, thread):
+def test_verified_member_with_a_published_comment_has_a_page(client, make_user, article, make_comment):
     member = make_user(display_name="Hazel Moss")
-    comment(thread, member)
+    make_comment(article, member, BODY, status=PUBLISHED)
 
     response = member_page(client, member)
 
@@ -44,26 +43,28 @@ def test_verified_member_without_contributions_has_no_page(client, make_user):
 
 
 @pytest.mark.django_db
-def test_unverified_member_has_no_page_even_with_a_published_comment(client, make_user, thread):
+def test_unverified_member_has_no_page_even_with_a_published_comment(
+    client, make_user, article, make_comment
+):
     member = make_user(verified=False)
-    comment(thread, member)
+    make_comment(article, member, BODY, status=PUBLISHED)
 
     assert member_page(client, member).status_code == 404
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [Comment.Status.HELD, Comment.Status.HIDDEN, Comment.Status.REMOVED])
-def test_comments_nobody_else_can_read_give_no_page(client, make_user, thread, status):
+def test_comments_nobody_else_can_read_give_no_page(client, make_user, article, status, make_comment):
     member = make_user()
-    comment(thread, member, status=status)
+    make_comment(article, member, BODY, status=status)
 
     assert member_page(client, member).status_code == 404
 
 
 @pytest.mark.django_db
-def test_a_comment_under_a_draft_gives_no_page(client, make_user, make_article):
+def test_a_comment_under_a_draft_gives_no_page(client, make_user, make_article, make_comment):
     member = make_user()
-    comment(Thread.objects.for_subject(make_article(published=False)), member)
+    make_comment(make_article(published=False), member, BODY, status=PUBLISHED)
 
     assert member_page(client, member).status_code == 404
 
@@ -81,9 +82,9 @@ def test_staff_accounts_have_no_page_without_contributions(
 
 
 @pytest.mark.django_db
-def test_staff_account_with_a_published_comment_has_a_page(client, make_moderator, thread):
+def test_staff_account_with_a_published_comment_has_a_page(client, make_moderator, article, make_comment):
     moderator = make_moderator(display_name="Moderator Mo")
-    comment(thread, moderator)
+    make_comment(article, moderator, BODY, status=PUBLISHED)
 
     assert member_page(client, moderator).status_code == 200
 
@@ -108,20 +109,20 @@ def test_a_published_story_counts_only_under_the_members_name(
 
 
 @pytest.mark.django_db
-def test_deactivated_member_has_no_page(client, make_user, thread):
+def test_deactivated_member_has_no_page(client, make_user, article, make_comment):
     member = make_user(is_active=False)
-    comment(thread, member)
+    make_comment(article, member, BODY, status=PUBLISHED)
 
     assert member_page(client, member).status_code == 404
 
 
 @pytest.mark.django_db
 def test_member_page_costs_a_fixed_number_of_queries(
-    client, make_user, thread, django_assert_max_num_queries
+    client, make_user, article, django_assert_max_num_queries, make_comment
 ):
     member = make_user()
     for n in range(25):
-        comment(thread, member, body=f"Comment {n}")
+        make_comment(article, member, f"Comment {n}", status=PUBLISHED)
 
     with django_assert_max_num_queries(8):
         response = member_page(client, member)

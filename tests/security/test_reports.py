@@ -12,7 +12,7 @@ from ldnsite.comments.models import Comment, Report
 from testimonials import moderation as testimonial_moderation
 from tests.clients import PassedTwoFactorClient as Client
 from tests.factories import story
-from tests.security.moderation_flows import comment_events, logged_in, post_comment
+from tests.security.moderation_flows import comment_events, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +47,9 @@ def status_of(comment) -> str:
 
 
 def test_three_fresh_accounts_cannot_hide_a_comment_while_three_established_ones_can(
-    article, make_user, make_established, moderator, django_capture_on_commit_callbacks
+    article, make_user, make_established, moderator, django_capture_on_commit_callbacks, make_comment
 ):
-    target = post_comment(make_user(display_name="Poster Pia"), article, MARKER)
+    target = make_comment(article, make_user(display_name="Poster Pia"), MARKER)
     for n in range(3):
         assert report(make_user(display_name=f"Fresh {n}"), target).status_code == 302
 
@@ -69,22 +69,24 @@ def test_three_fresh_accounts_cannot_hide_a_comment_while_three_established_ones
     ("days_old", "has_contribution"), [(30, False), (2, True)], ids=["old-without-contribution", "too-new"]
 )
 def test_a_report_counts_only_from_an_old_enough_account_with_an_approved_contribution(
-    article, make_user, days_old, has_contribution
+    article, make_user, days_old, has_contribution, make_comment
 ):
-    target = post_comment(make_user(display_name="Poster Pia"), article, MARKER)
+    target = make_comment(article, make_user(display_name="Poster Pia"), MARKER)
     for n in range(3):
         reporter = make_user(date_joined=timezone.now() - timezone.timedelta(days=days_old))
         if has_contribution:
-            post_comment(reporter, article, f"My own published comment {n}")
+            make_comment(article, reporter, f"My own published comment {n}")
         report(reporter, target)
 
     assert Report.objects.filter(comment=target).count() == 3
     assert status_of(target) == Comment.Status.PUBLISHED and shown_to_readers(article)
 
 
-def test_an_approved_experience_makes_a_reporter_established(article, make_user, make_established, moderator):
+def test_an_approved_experience_makes_a_reporter_established(
+    article, make_user, make_established, moderator, make_comment
+):
     """The comments app asks every app that approves members' writing (here: member experiences)."""
-    target = post_comment(make_user(display_name="Poster Pia"), article, MARKER)
+    target = make_comment(article, make_user(display_name="Poster Pia"), MARKER)
     month_ago = timezone.now() - timezone.timedelta(days=30)
 
     def storyteller(*, approved: bool):
@@ -106,10 +108,10 @@ def test_an_approved_experience_makes_a_reporter_established(article, make_user,
 
 @pytest.mark.parametrize("role", ["moderator", "editor"])
 def test_moderators_and_editors_comments_are_never_hidden_by_reports(
-    article, make_established, moderator, other_moderator, editor, role
+    article, make_established, moderator, other_moderator, editor, role, make_comment
 ):
     author = moderator if role == "moderator" else editor
-    target = post_comment(author, article, MARKER)
+    target = make_comment(article, author, MARKER)
     for n in range(4):
         report(make_established(display_name=f"Established {n}"), target)
 
@@ -118,10 +120,12 @@ def test_moderators_and_editors_comments_are_never_hidden_by_reports(
     assert MARKER in queue and f"/moderation/comments/{target.pk}/dismiss/" in queue
 
 
-def test_the_eleventh_report_in_a_day_is_refused_and_the_text_is_kept(article, make_user, settings):
+def test_the_eleventh_report_in_a_day_is_refused_and_the_text_is_kept(
+    article, make_user, settings, make_comment
+):
     assert settings.COMMENTS_REPORTS_PER_DAY == 10
     poster = make_user(display_name="Poster Pia")
-    comments = [post_comment(poster, article, f"Comment {n}") for n in range(12)]
+    comments = [make_comment(article, poster, f"Comment {n}") for n in range(12)]
     reporter = make_user(display_name="Busy Reporter")
     for comment in comments[:10]:
         assert report(reporter, comment).status_code == 302
@@ -140,8 +144,10 @@ def test_the_eleventh_report_in_a_day_is_refused_and_the_text_is_kept(article, m
     assert Report.objects.filter(comment=comments[10], reporter=reporter).exists()
 
 
-def test_a_moderator_dismisses_reports_and_the_comment_stays(article, make_user, make_established, moderator):
-    target = post_comment(make_user(display_name="Poster Pia"), article, MARKER)
+def test_a_moderator_dismisses_reports_and_the_comment_stays(
+    article, make_user, make_established, moderator, make_comment
+):
+    target = make_comment(article, make_user(display_name="Poster Pia"), MARKER)
     for n in range(2):
         report(make_established(display_name=f"Established {n}"), target)
     client = logged_in(moderator)
@@ -167,8 +173,8 @@ def test_a_moderator_dismisses_reports_and_the_comment_stays(article, make_user,
     assert status_of(target) == Comment.Status.PUBLISHED
 
 
-def test_dismissing_needs_a_reason(article, make_user, moderator):
-    target = post_comment(make_user(display_name="Poster Pia"), article, MARKER)
+def test_dismissing_needs_a_reason(article, make_user, moderator, make_comment):
+    target = make_comment(article, make_user(display_name="Poster Pia"), MARKER)
     report(make_user(), target)
     target.refresh_from_db()
 
@@ -180,8 +186,10 @@ def test_dismissing_needs_a_reason(article, make_user, moderator):
     assert target.reports.get().resolved_at is None and not comment_events(target, "dismiss").exists()
 
 
-def test_nobody_decides_reports_on_their_own_comment(article, make_user, moderator, other_moderator):
-    own = post_comment(moderator, article, MARKER)
+def test_nobody_decides_reports_on_their_own_comment(
+    article, make_user, moderator, other_moderator, make_comment
+):
+    own = make_comment(article, moderator, MARKER)
     report(make_user(), own)
     own.refresh_from_db()
     client = logged_in(moderator)

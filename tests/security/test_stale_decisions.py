@@ -12,7 +12,7 @@ from ldnsite.moderation.exceptions import STALE_DECISION
 from testimonials import moderation as testimonial_moderation
 from tests import factories
 from tests.clients import PassedTwoFactorClient as Client
-from tests.security.moderation_flows import comment_events, logged_in, post_comment, public_page
+from tests.security.moderation_flows import comment_events, logged_in, public_page
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,9 @@ def form_version(html: str, action: str) -> str:
 
 
 def test_a_held_comment_edited_after_the_queue_was_opened_is_not_published(
-    article, member, moderator, django_capture_on_commit_callbacks
+    article, member, moderator, django_capture_on_commit_callbacks, make_comment
 ):
-    held = post_comment(member, article, READ)
+    held = make_comment(article, member, READ)
     assert held.status == Comment.Status.HELD
     moderator_client = logged_in(moderator)
     publish = f"/moderation/comments/{held.pk}/publish/"
@@ -64,9 +64,9 @@ def test_a_held_comment_edited_after_the_queue_was_opened_is_not_published(
 
 
 def test_an_edit_of_an_approved_comment_waits_while_the_approved_text_stays(
-    article, member, moderator, other_moderator, django_capture_on_commit_callbacks
+    article, member, moderator, other_moderator, django_capture_on_commit_callbacks, make_comment
 ):
-    comment = post_comment(member, article, READ)
+    comment = make_comment(article, member, READ)
     moderator_client = logged_in(moderator)
     publish = f"/moderation/comments/{comment.pk}/publish/"
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,8 +111,10 @@ def test_an_edit_of_an_approved_comment_waits_while_the_approved_text_stays(
     assert comment_events(comment, "reject_revision").get().reason == "Advertises a shop"
 
 
-def test_an_edit_changed_again_after_the_queue_was_opened_is_not_approved(article, member, moderator):
-    comment = post_comment(member, article, READ)
+def test_an_edit_changed_again_after_the_queue_was_opened_is_not_approved(
+    article, member, moderator, make_comment
+):
+    comment = make_comment(article, member, READ)
     moderator_client = logged_in(moderator)
     publish = f"/moderation/comments/{comment.pk}/publish/"
     moderator_client.post(
@@ -132,9 +134,11 @@ def test_an_edit_changed_again_after_the_queue_was_opened_is_not_approved(articl
     assert CommentRevision.objects.get().body == UNREAD
 
 
-def test_a_new_report_after_the_queue_was_opened_refuses_a_dismissal(article, make_user, moderator, settings):
+def test_a_new_report_after_the_queue_was_opened_refuses_a_dismissal(
+    article, make_user, moderator, settings, make_comment
+):
     settings.COMMENTS_HOLD_FIRST_COMMENT = False
-    comment = post_comment(make_user(), article, READ)
+    comment = make_comment(article, make_user(), READ)
     report = {"reason": "misinformation", "note": ""}
     logged_in(make_user()).post(f"/comments/{comment.pk}/report/", report)
     moderator_client = logged_in(moderator)
@@ -190,8 +194,8 @@ def test_changes_to_a_story_edited_again_cannot_be_rejected_unread(member, moder
     assert revision.status == revision.Status.PENDING and revision.narrative == UNREAD
 
 
-def test_an_admin_decision_applies_only_to_the_version_shown(article, member, moderator):
-    held = post_comment(member, article, READ)
+def test_an_admin_decision_applies_only_to_the_version_shown(article, member, moderator, make_comment):
+    held = make_comment(article, member, READ)
     admin = logged_in(moderator)
     choose = {"action": "publish_held", "_selected_action": [held.pk]}
     shown = admin.post("/admin/comments/comment/", choose).content.decode()
@@ -209,8 +213,10 @@ def test_an_admin_decision_applies_only_to_the_version_shown(article, member, mo
 
 
 @pytest.mark.parametrize("seen", [None, "", "not-a-number", "9" * 5000])
-def test_a_decision_without_a_readable_version_is_refused_without_an_error(article, member, moderator, seen):
-    held = post_comment(member, article, READ)
+def test_a_decision_without_a_readable_version_is_refused_without_an_error(
+    article, member, moderator, seen, make_comment
+):
+    held = make_comment(article, member, READ)
     data = {} if seen is None else {"seen": seen}
 
     response = logged_in(moderator).post(f"/moderation/comments/{held.pk}/publish/", data, follow=True)
