@@ -24,7 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .comments.threads import has_verified_email
 from .markdown import MAX_LENGTH, render
-from .privileges import EDIT_PERMISSION, privileges
+from .privileges import privileges
 from .ratelimit import is_limited
 
 # Pillow format name -> (the format we write, the extension we give the stored file). Phones save many
@@ -62,7 +62,7 @@ class ImageRejected(Exception):
 
 
 def _acts_as_editor(request: HttpRequest) -> bool:
-    return privileges(request).has(EDIT_PERMISSION)
+    return privileges(request).is_editor
 
 
 def _require_editor(request: HttpRequest) -> None:

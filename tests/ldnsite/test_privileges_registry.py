@@ -1,0 +1,33 @@
+"""Who counts as an editor or a moderator is what the apps register with ldnsite.privileges: the articles app
+registers its editor's permission, the queue sections their moderators'. Checked through HTTP."""
+
+import pytest
+
+from tests.clients import PassedTwoFactorClient as Client
+
+DRAFT_MARKER = "zqregistrydraftzq"
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_the_articles_editor_permission_alone_shows_drafts(make_user, make_article):
+    draft = make_article(published=False, title=f"Draft {DRAFT_MARKER}")
+    writer = make_user(permissions=["articles.change_article"])  # no group, not staff
+
+    response = _signed_in(writer).get(f"/articles/{draft.slug}/")
+
+    assert response.status_code == 200
+    assert DRAFT_MARKER in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_another_permission_of_articles_does_not_make_an_editor(make_user, make_article):
+    draft = make_article(published=False, title=f"Draft {DRAFT_MARKER}")
+    reader = make_user(permissions=["articles.view_article"])
+
+    assert _signed_in(reader).get(f"/articles/{draft.slug}/").status_code == 404
