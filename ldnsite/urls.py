@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from articles import sitemaps as evidence_sitemaps
+from articles import views as evidence_views
 from testimonials import sitemaps as experience_sitemaps
 
 from . import editor, health, mfa
@@ -46,6 +47,8 @@ urlpatterns = [
     path("search/", include("ldnsite.search.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", search_views.robots_txt, name="robots_txt"),
+    # The home page is the site's (shared code links to it as "home"); the articles app draws it.
+    path("", evidence_views.home, name="home"),
     path("", include("articles.urls")),
 ]
 

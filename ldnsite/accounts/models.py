@@ -113,7 +113,7 @@ class User(AbstractUser):
         self._stored_display_name = self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:home")
+        return reverse("home")
 
     def get_full_name(self) -> str:
         return self.display_name
