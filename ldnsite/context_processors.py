@@ -3,6 +3,8 @@ import functools
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
 
+from .privileges import is_moderator
+
 
 @functools.cache
 def _site_urls(script_prefix: str) -> dict[str, str]:
@@ -12,4 +14,10 @@ def _site_urls(script_prefix: str) -> dict[str, str]:
 
 def site(request) -> dict:
     """The site's name and the addresses every page links to: settings.SITE_LINKS, composed by the site."""
-    return {"site_name": settings.SITE_NAME, "site_urls": _site_urls(get_script_prefix())}
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_urls": _site_urls(get_script_prefix()),
+        # The header's link to the queue: shown to a moderator's account before two-factor too, so that they
+        # can get there and be asked for the code (ldnsite.mfa). Worked out only when a page shows it.
+        "is_moderator_account": lambda: is_moderator(request.user),
+    }
