@@ -22,7 +22,7 @@ of ldnsite.moderation.decisions.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import IntegerField, Subquery
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.http import HttpRequest
 
 from ldnsite.privileges import add_moderator_permission
@@ -74,6 +74,14 @@ def sections() -> list[Section]:
 
 def urlpatterns() -> list:
     return list(_urls)
+
+
+def first_and_total(queryset: QuerySet) -> tuple[list, int]:
+    """A section's first LIMIT items (in the queryset's order) and how many wait in all: the real number,
+    which costs a COUNT query only when the list is full."""
+    items = list(queryset[:LIMIT])
+    total = len(items) if len(items) < LIMIT else queryset.count()
+    return items, total
 
 
 def clear() -> None:
