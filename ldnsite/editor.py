@@ -47,11 +47,6 @@ def register_member_field(name: str, *, max_length: int) -> None:
     _member_fields[name] = max_length
 
 
-def clear() -> None:
-    """For tests."""
-    _member_fields.clear()
-
-
 def member_max_length() -> int:
     """How long a member's text may be for a preview: the longest field members write (0: none)."""
     return max(_member_fields.values(), default=0)

@@ -31,6 +31,11 @@ def add_moderator_permission(permission: str) -> None:
     _moderator_permissions.add(permission)
 
 
+def forget_moderator_permissions() -> None:
+    """For the moderator queue's clear(): the permissions come back with the sections registered again."""
+    _moderator_permissions.clear()
+
+
 def add_editor_permission(permission: str) -> None:
     """Whoever holds `permission` is an editor: drafts, the editor's upload, the pages as editors see them."""
     _editor_permissions.add(permission)

@@ -20,12 +20,3 @@ def register(key: str, *, has_approved: Callable[[object], bool]) -> None:
 
 def has_approved_contribution(member) -> bool:
     return any(check(member) for check in _CHECKS.values())
-
-
-def registered() -> list[str]:
-    return sorted(_CHECKS)
-
-
-def clear() -> None:
-    """For tests that build a registry of their own."""
-    _CHECKS.clear()

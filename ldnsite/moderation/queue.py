@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import IntegerField, QuerySet, Subquery
 from django.http import HttpRequest
 
-from ldnsite.privileges import add_moderator_permission
+from ldnsite.privileges import add_moderator_permission, forget_moderator_permissions
 
 LIMIT = 100
 
@@ -85,9 +85,10 @@ def first_and_total(queryset: QuerySet) -> tuple[list, int]:
 
 
 def clear() -> None:
-    """For tests that build a queue of their own."""
+    """For tests that build a queue of their own: nobody moderates until sections are registered again."""
     _sections.clear()
     _urls.clear()
+    forget_moderator_permissions()
 
 
 class SubqueryCount(Subquery):

@@ -31,3 +31,30 @@ def test_another_permission_of_articles_does_not_make_an_editor(make_user, make_
     reader = make_user(permissions=["articles.view_article"])
 
     assert _signed_in(reader).get(f"/articles/{draft.slug}/").status_code == 404
+
+
+@pytest.fixture
+def empty_queue():
+    """The moderator queue with no section, as a test that builds its own would have it; put back after."""
+    from ldnsite.moderation import queue
+
+    registered, urls = queue.sections(), queue.urlpatterns()
+    queue.clear()
+    yield
+    queue.register(*registered, urls=urls)
+
+
+@pytest.mark.django_db
+def test_with_no_queue_section_registered_nobody_is_a_moderator(moderator, empty_queue):
+    client = _signed_in(moderator)
+
+    assert client.get("/moderation/").status_code == 403
+    assert 'href="/moderation/"' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_queue_sections_make_moderators_again_once_registered(moderator):
+    client = _signed_in(moderator)
+
+    assert client.get("/moderation/").status_code == 200
+    assert 'href="/moderation/"' in client.get("/").content.decode()
