@@ -12,6 +12,7 @@ from testimonials import sitemaps as experience_sitemaps
 from . import editor, health, mfa
 from .accounts import data as member_data
 from .accounts import views as member_views
+from .search import sitemaps as site_sitemaps
 from .search import views as search_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -22,7 +23,7 @@ admin.site.site_title = "ldnsite admin"
 handler500 = "ldnsite.errors.server_error"
 
 # Each app offers its own sitemaps; the site composes them into the one /sitemap.xml.
-SITEMAPS = {**evidence_sitemaps.SITEMAPS, **experience_sitemaps.SITEMAPS}
+SITEMAPS = site_sitemaps.merge(evidence_sitemaps.SITEMAPS, experience_sitemaps.SITEMAPS)
 
 
 urlpatterns = [
