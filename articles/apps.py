@@ -7,10 +7,13 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from ldnsite.comments import subjects
+        from ldnsite.privileges import add_editor_permission
 
         from . import caching, search
+        from .managers import EDIT_PERMISSION
         from .models import Article, Study
 
+        add_editor_permission(EDIT_PERMISSION)
         caching.register()
         search.register()
         subjects.register(Article, kind="article", lookup="slug", public=Article.objects.public)

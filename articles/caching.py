@@ -14,7 +14,7 @@ from .views import StudyListView
 
 # The pages that list articles, and those that list or count studies (the home page does both).
 ARTICLE_LISTINGS = (
-    "articles:home",
+    "home",
     "articles:article_list",
     "articles:article_feed",
     "articles:article_atom_feed",
@@ -22,7 +22,7 @@ ARTICLE_LISTINGS = (
     "sitemap",
 )
 STUDY_LISTINGS = (
-    "articles:home",
+    "home",
     "articles:study_list",
     "articles:study_feed",
     "articles:study_atom_feed",
@@ -77,7 +77,7 @@ def next_publication():
 def register() -> None:
     comments = {"comments": pagecache.page_number}  # the page of comments (ldnsite.comments)
     sorts = {*StudyListView.SORTS, *(f"-{key}" for key in StudyListView.SORTS)}
-    pagecache.register_page("articles:home")
+    pagecache.register_page("home")
     pagecache.register_page("articles:article_list", parameters={"page": pagecache.page_number})
     pagecache.register_page("articles:article_detail", parameters=comments)
     pagecache.register_page("articles:study_list", parameters={"page": pagecache.page_number, "sort": sorts})

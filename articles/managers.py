@@ -2,7 +2,9 @@ from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from ldnsite.privileges import EDIT_PERMISSION
+# Who writes articles and study summaries: registered as the editor's permission (ldnsite.privileges) in
+# ArticlesConfig.ready(), so that drafts, the editor's upload and the editors' view of a page follow it.
+EDIT_PERMISSION = "articles.change_article"
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -14,7 +16,7 @@ class PublishableQuerySet(models.QuerySet):
     def visible_to(self, privileges):
         """Editors acting with their privileges (ldnsite.privileges) see drafts, marked as such; everyone
         else sees the published rows only."""
-        if privileges.has(EDIT_PERMISSION):
+        if privileges.is_editor:
             return self.all()
         return self.public()
 

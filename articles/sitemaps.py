@@ -6,7 +6,7 @@ from .models import Article, Study
 
 
 class PagesSitemap(NamedPagesSitemap):
-    url_names = ["articles:home", "articles:article_list", "articles:study_list"]
+    url_names = ["home", "articles:article_list", "articles:study_list"]
 
 
 class ArticleSitemap(SiteUrlSitemap):

@@ -5,7 +5,6 @@ from . import citations, embed, feeds, views
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("articles/", views.ArticleListView.as_view(), name="article_list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("articles/<slug:slug>/infographic.svg", embed.infographic_svg, name="infographic"),

@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 from ldnsite import pagecache
 from ldnsite.comments.threads import thread_context, with_thread
 from ldnsite.context_processors import site as site_context
-from ldnsite.privileges import EDIT_PERMISSION, privileges
+from ldnsite.privileges import privileges
 
 from .models import Article, Study
 
@@ -75,7 +75,7 @@ class SectionDetailView(DetailView):
             }
             return {part: render_to_string(name, context) for part, name in self.section_templates.items()}
 
-        editor = privileges(self.request).has(EDIT_PERMISSION)
+        editor = privileges(self.request).is_editor
         parts = None if editor else ("section", subject._meta.label, subject.pk)
         return pagecache.remember(parts, render, page=subject.get_absolute_url())
 

@@ -24,7 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .accounts.verified import has_verified_email
 from .markdown import MAX_LENGTH, render
-from .privileges import EDIT_PERMISSION, privileges
+from .privileges import privileges
 from .ratelimit import is_limited
 
 # Pillow format name -> (the format we write, the extension we give the stored file). Phones save many
@@ -47,11 +47,6 @@ def register_member_field(name: str, *, max_length: int) -> None:
     _member_fields[name] = max_length
 
 
-def clear() -> None:
-    """For tests."""
-    _member_fields.clear()
-
-
 def member_max_length() -> int:
     """How long a member's text may be for a preview: the longest field members write (0: none)."""
     return max(_member_fields.values(), default=0)
@@ -62,7 +57,7 @@ class ImageRejected(Exception):
 
 
 def _acts_as_editor(request: HttpRequest) -> bool:
-    return privileges(request).has(EDIT_PERMISSION)
+    return privileges(request).is_editor
 
 
 def _require_editor(request: HttpRequest) -> None:

@@ -18,11 +18,12 @@ from django.http import HttpRequest
 
 from .mfa import holds_privileges, session_used_mfa
 
-# What makes an editor (is_editor below): named here, so the shared editor endpoints need no domain app.
-EDIT_PERMISSION = "articles.change_article"
 # What makes a moderator: a permission that some section of the moderator queue needs. The queue
 # (ldnsite.moderation.queue) adds each registered section's permission; the apps that own them spell them.
 _moderator_permissions: set[str] = set()
+# What makes an editor: a permission that an app whose content editors write registers in its
+# AppConfig.ready() (articles: changing an article). Shared code asks is_editor, never a permission string.
+_editor_permissions: set[str] = set()
 
 
 def add_moderator_permission(permission: str) -> None:
@@ -30,15 +31,20 @@ def add_moderator_permission(permission: str) -> None:
     _moderator_permissions.add(permission)
 
 
+def forget_moderator_permissions() -> None:
+    """For the moderator queue's clear(): the permissions come back with the sections registered again."""
+    _moderator_permissions.clear()
+
+
+def add_editor_permission(permission: str) -> None:
+    """Whoever holds `permission` is an editor: drafts, the editor's upload, the pages as editors see them."""
+    _editor_permissions.add(permission)
+
+
 def is_moderator(user) -> bool:
     """A moderator on paper: an active account holding a moderator's permission. What a request may see or
     do with it is decided by privileges(request), which also asks for a two-factor session."""
     return _holds(user, *_moderator_permissions)
-
-
-def is_editor(user) -> bool:
-    """An editor on paper (they write articles and study summaries); see is_moderator."""
-    return _holds(user, EDIT_PERMISSION)
 
 
 def _holds(user, *permissions: str) -> bool:
@@ -69,6 +75,10 @@ class Privileges:
     @property
     def is_moderator(self) -> bool:
         return self.has_any(*_moderator_permissions)
+
+    @property
+    def is_editor(self) -> bool:
+        return self.has_any(*_editor_permissions)
 
 
 def as_member(user) -> Privileges:

@@ -104,6 +104,25 @@ TEMPLATES = [
         },
     },
 ]
+# What every page links to (header, footer, feed links), by the name templates use: {{ site_urls.studies }}.
+# The site composes its navigation as it composes INSTALLED_APPS and the URLconf, so the shared context
+# processor (ldnsite.context_processors) names no app. The values are URL names.
+SITE_LINKS = {
+    "home": "home",
+    "articles": "articles:article_list",
+    "studies": "articles:study_list",
+    "testimonials": "testimonials:list",
+    "search": "search:search",
+    "article_feed": "articles:article_feed",
+    "study_feed": "articles:study_feed",
+    "login": "account_login",
+    "signup": "account_signup",
+    "logout": "account_logout",
+    "account": "account_email",
+    "display_name": "account_display_name",
+    "moderation": "moderation:queue",
+    "admin": "admin:index",
+}
 
 # --- Database ---------------------------------------------------------------------------------------------
 # SQLite by default; DATABASE_URL (for example postgres://user@127.0.0.1:5432/ldnsite) for PostgreSQL.

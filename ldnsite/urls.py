@@ -6,11 +6,13 @@ from django.urls import include, path
 from django.views.static import serve
 
 from articles import sitemaps as evidence_sitemaps
+from articles import views as evidence_views
 from testimonials import sitemaps as experience_sitemaps
 
 from . import editor, health, mfa
 from .accounts import data as member_data
 from .accounts import views as member_views
+from .search import sitemaps as site_sitemaps
 from .search import views as search_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -21,7 +23,7 @@ admin.site.site_title = "ldnsite admin"
 handler500 = "ldnsite.errors.server_error"
 
 # Each app offers its own sitemaps; the site composes them into the one /sitemap.xml.
-SITEMAPS = {**evidence_sitemaps.SITEMAPS, **experience_sitemaps.SITEMAPS}
+SITEMAPS = site_sitemaps.merge(evidence_sitemaps.SITEMAPS, experience_sitemaps.SITEMAPS)
 
 
 urlpatterns = [
@@ -46,6 +48,8 @@ urlpatterns = [
     path("search/", include("ldnsite.search.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", search_views.robots_txt, name="robots_txt"),
+    # The home page is the site's (shared code links to it as "home"); the articles app draws it.
+    path("", evidence_views.home, name="home"),
     path("", include("articles.urls")),
 ]
 

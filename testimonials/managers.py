@@ -18,5 +18,5 @@ class TestimonialQuerySet(models.QuerySet):
         if privileges.has(MODERATE_PERMISSION):
             return self.all()
         if privileges.is_authenticated:
-            return self.filter(models.Q(status="approved") | models.Q(author=privileges.user))
+            return self.public() | self.filter(author=privileges.user)
         return self.public()

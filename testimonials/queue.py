@@ -14,7 +14,7 @@ from ldnsite.comments.models import Report
 from ldnsite.moderation import queue as moderator_queue
 from ldnsite.moderation.decisions import back_to, decide, refuse_own
 from ldnsite.moderation.models import ModerationEvent
-from ldnsite.moderation.queue import LIMIT, Section, SubqueryCount, Waiting
+from ldnsite.moderation.queue import Section, SubqueryCount, Waiting, first_and_total
 from ldnsite.privileges import privilege_required
 
 from . import moderation
@@ -151,8 +151,7 @@ def pending_testimonials(request: HttpRequest) -> Waiting:
     pending = _with_author_signals(
         Testimonial.objects.pending().select_related("author").order_by("submitted_at", "pk"), "author"
     )
-    items = list(pending[:LIMIT])
-    total = len(items) if len(items) < LIMIT else Testimonial.objects.pending().count()
+    items, total = first_and_total(pending)
     for testimonial in items:
         _signals(testimonial, testimonial.author, now)
         testimonial.record = record_rows(testimonial, testimonial.author)
@@ -174,8 +173,7 @@ def pending_revisions(request: HttpRequest) -> Waiting:
     revisions = _with_author_signals(
         pending.select_related("testimonial__author").order_by("created_at", "pk"), "testimonial__author"
     )
-    items = list(revisions[:LIMIT])
-    total = len(items) if len(items) < LIMIT else pending.count()
+    items, total = first_and_total(revisions)
     for revision in items:
         published = revision.testimonial
         _signals(revision, published.author, now)

@@ -244,7 +244,7 @@ def test_a_json_copy_restores_every_row_of_every_model(
     assert set(Group.objects.get(name="Translators").permissions.values_list("codename", flat=True)) == {
         "view_article", "view_study",
     }  # fmt: skip
-    assert User.objects.get(email=populated_site.editor.email).is_editor
+    assert User.objects.get(email=populated_site.editor.email).has_perm("articles.change_article")
     testimonial = Testimonial.objects.get(pk=populated_site.approved.pk)
     assert testimonial.author == ada and testimonial.dose_mg == Decimal("4.50")
     assert testimonial.side_effects == ["vivid_dreams", "headache"]

@@ -113,7 +113,7 @@ def test_demo_accounts_only_with_debug(settings, capsys):
     call_command("load_demo")
     output = capsys.readouterr().out
     editor = User.objects.get(email="editor@example.com")
-    assert editor.is_editor and editor.is_staff
+    assert editor.has_perm("articles.change_article") and editor.is_staff
     assert User.objects.get(email="moderator@example.com").groups.filter(name="Moderators").exists()
     assert not User.objects.get(email="member@example.com").is_staff
     password = output.split("editor@example.com")[1].split("password:")[1].split()[0]

@@ -157,5 +157,5 @@ def delete(request: HttpRequest) -> HttpResponse:
         delete_member(member, keep_experiences=form.cleaned_data["experiences"] == form.ANONYMISE)
         logout(request)
         messages.success(request, "Your account and your data have been deleted. Thank you for taking part.")
-        return redirect("articles:home")
+        return redirect("home")
     return render(request, "account/delete.html", {"form": form})

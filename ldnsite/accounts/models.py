@@ -6,8 +6,6 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from ldnsite import privileges
-
 from . import names
 from .validators import validate_display_name
 
@@ -115,18 +113,13 @@ class User(AbstractUser):
         self._stored_display_name = self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:home")
+        return reverse("home")
 
     def get_full_name(self) -> str:
         return self.display_name
 
     def get_short_name(self) -> str:
         return self.display_name
-
-    @property
-    def is_editor(self) -> bool:
-        """Editors write articles and study summaries (the Editors group or a superuser)."""
-        return privileges.is_editor(self)
 
 
 class DisplayNameChange(models.Model):

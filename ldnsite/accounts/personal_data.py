@@ -46,11 +46,6 @@ def register(
     _kinds[key] = Kind(key, order, export, erase, authored)
 
 
-def clear() -> None:
-    """For tests."""
-    _kinds.clear()
-
-
 def kinds() -> list[Kind]:
     return sorted(_kinds.values(), key=lambda kind: kind.order)
 

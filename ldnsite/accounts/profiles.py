@@ -34,10 +34,5 @@ def register(key: str, *, order: int, items: Callable, template: str, paginate_b
     _sections[key] = Section(key, order, items, template, paginate_by)
 
 
-def clear() -> None:
-    """For tests."""
-    _sections.clear()
-
-
 def sections() -> list[Section]:
     return sorted(_sections.values(), key=lambda section: section.order)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ldnsite.moderation import queue as moderator_queue
 from ldnsite.moderation.decisions import ALREADY_DECIDED, back_to, decide
-from ldnsite.moderation.queue import LIMIT, Section, Waiting
+from ldnsite.moderation.queue import Section, Waiting, first_and_total
 from ldnsite.privileges import privilege_required
 
 from . import moderation
@@ -51,27 +51,27 @@ def _comments():
 
 
 def held_comments(request: HttpRequest) -> Waiting:
-    held = list(_comments().held().order_by("created_at", "pk")[:LIMIT])
-    return Waiting(len(held), {"held": held})
+    held, total = first_and_total(_comments().held().order_by("created_at", "pk"))
+    return Waiting(total, {"held": held})
 
 
 def reported_comments(request: HttpRequest) -> Waiting:
-    reported = list(
+    reported, total = first_and_total(
         _comments()
         .filter(status__in=[Comment.Status.PUBLISHED, Comment.Status.HIDDEN])
         .annotate(open_report_count=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
         .filter(Q(status=Comment.Status.HIDDEN) | Q(open_report_count__gt=0))
-        .order_by("created_at", "pk")[:LIMIT]
+        .order_by("created_at", "pk")
     )
-    return Waiting(len(reported), {"reported": reported})
+    return Waiting(total, {"reported": reported})
 
 
 def comment_edits(request: HttpRequest) -> Waiting:
-    comment_edits = with_subjects(
-        CommentRevision.objects.filter(comment__status=Comment.Status.PUBLISHED), through="comment__thread"
-    ).select_related("comment__author")[:LIMIT]
-    edits = list(comment_edits)
-    return Waiting(len(edits), {"comment_edits": edits})
+    waiting = CommentRevision.objects.filter(comment__status=Comment.Status.PUBLISHED)
+    edits, total = first_and_total(
+        with_subjects(waiting, through="comment__thread").select_related("comment__author")
+    )
+    return Waiting(total, {"comment_edits": edits})
 
 
 # Deciding ---------------------------------------------------------------------------------------------------

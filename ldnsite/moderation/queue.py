@@ -22,10 +22,10 @@ of ldnsite.moderation.decisions.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import IntegerField, Subquery
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.http import HttpRequest
 
-from ldnsite.privileges import add_moderator_permission
+from ldnsite.privileges import add_moderator_permission, forget_moderator_permissions
 
 LIMIT = 100
 
@@ -76,10 +76,19 @@ def urlpatterns() -> list:
     return list(_urls)
 
 
+def first_and_total(queryset: QuerySet) -> tuple[list, int]:
+    """A section's first LIMIT items (in the queryset's order) and how many wait in all: the real number,
+    which costs a COUNT query only when the list is full."""
+    items = list(queryset[:LIMIT])
+    total = len(items) if len(items) < LIMIT else queryset.count()
+    return items, total
+
+
 def clear() -> None:
-    """For tests that build a queue of their own."""
+    """For tests that build a queue of their own: nobody moderates until sections are registered again."""
     _sections.clear()
     _urls.clear()
+    forget_moderator_permissions()
 
 
 class SubqueryCount(Subquery):

@@ -9,7 +9,19 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+
+
+def merge(*app_sitemaps: dict[str, type[Sitemap]]) -> dict[str, type[Sitemap]]:
+    """The apps' SITEMAPS dicts as one. Two apps naming a sitemap alike would hide one: refused."""
+    merged: dict[str, type[Sitemap]] = {}
+    for sitemaps in app_sitemaps:
+        for key, sitemap in sitemaps.items():
+            if key in merged:
+                raise ImproperlyConfigured(f"Two apps offer a sitemap named {key!r}.")
+            merged[key] = sitemap
+    return merged
 
 
 class SiteUrlSitemap(Sitemap):

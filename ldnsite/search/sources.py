@@ -68,11 +68,6 @@ def unregister(key: str) -> None:
     _sources.pop(key, None)
 
 
-def clear() -> None:
-    """For tests."""
-    _sources.clear()
-
-
 def get(key: str) -> Source | None:
     return _sources.get(key)
 

@@ -276,7 +276,7 @@ def test_query_count_does_not_grow_with_results(
 
 
 def test_search_box_is_in_the_header_of_other_pages(client, db):
-    html = client.get(reverse("articles:home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
 
     assert 'role="search"' in html
     assert f'action="{URL}"' in html
