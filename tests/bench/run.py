@@ -206,8 +206,8 @@ def hot_article_url() -> str:
 
     from ldnsite.comments.models import Thread
 
-    thread = Thread.objects.filter(article__isnull=False).annotate(n=Count("comments")).order_by("-n").first()
-    return thread.article.get_absolute_url()
+    thread = Thread.objects.filter(subject_kind="article").annotate(n=Count("comments")).order_by("-n").first()
+    return thread.subject.get_absolute_url()
 
 
 def counts() -> dict[str, int]:
