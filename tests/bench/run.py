@@ -206,7 +206,9 @@ def hot_article_url() -> str:
 
     from ldnsite.comments.models import Thread
 
-    thread = Thread.objects.filter(subject_kind="article").annotate(n=Count("comments")).order_by("-n").first()
+    thread = (
+        Thread.objects.filter(subject_kind="article").annotate(n=Count("comments")).order_by("-n").first()
+    )
     return thread.subject.get_absolute_url()
 
 
