@@ -63,6 +63,9 @@ def parse_args() -> argparse.Namespace:
     ]:
         parser.add_argument(f"--{name}", type=int, default=default)
     parser.add_argument("--members", type=int, default=3_000)
+    parser.add_argument(
+        "--scale", type=int, default=1, help="Multiplies the volumes above (10 = ten times the default data)."
+    )
     parser.add_argument("--only", default="", help="Measure only the pages whose label contains this.")
     return parser.parse_args()
 
@@ -91,7 +94,8 @@ def bench_environment(args, workdir: Path) -> dict[str, str]:
 
 
 def volumes(args) -> dict[str, int]:
-    return {k: getattr(args, k) for k in ("articles", "studies", "testimonials", "comments", "members")}
+    keys = ("articles", "studies", "testimonials", "comments", "members")
+    return {k: getattr(args, k) * args.scale for k in keys}
 
 
 def fresh_database(args, env: dict[str, str], workdir: Path) -> None:
