@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 
 from ldnsite.moderation.actions import decide_after_reading
 from ldnsite.privileges import privileges
+from ldnsite.records import RecordAdmin
 
 from . import moderation
 from .managers import MODERATE_PERMISSION
@@ -40,8 +41,10 @@ class RevisionInline(admin.StackedInline):
 
 
 @admin.register(Testimonial)
-class TestimonialAdmin(admin.ModelAdmin):
-    """Moderators read member experiences here; every change of state goes through testimonials.moderation."""
+class TestimonialAdmin(RecordAdmin):
+    """Moderators read member experiences here; every change of state goes through testimonials.moderation.
+    Read-only like a record: state moves only through the actions below, content only through its author, and
+    authors delete their own (the log records it) while moderators reject."""
 
     list_display = ["title", "status", "author", "submitted_at", "moderated_by"]
     list_filter = ["status", "ms_type", "change"]
@@ -56,17 +59,6 @@ class TestimonialAdmin(admin.ModelAdmin):
     fields = readonly_fields
     inlines = [RevisionInline]
     actions = ["approve_selected", "reject_selected"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # Everything is read-only: state moves only through the actions, content only through its author.
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # Authors delete their own (and the log records it); moderators reject.
-        return False
 
     def has_moderate_permission(self, request) -> bool:
         return privileges(request).has(MODERATE_PERMISSION)
