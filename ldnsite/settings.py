@@ -200,6 +200,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "ldnsite.health.heartbeat", "schedule": 15.0},
     "clear-expired-sessions": {"task": "ldnsite.accounts.tasks.clear_expired_sessions", "schedule": 3600.0},
     "delete-old-sent-mail": {"task": "ldnsite.mail.tasks.delete_old_mail", "schedule": 24 * 3600.0},
+    "check-summary-counts": {"task": "testimonials.tasks.check_summary_counts", "schedule": 24 * 3600.0},
 }
 
 # --- Accounts (django-allauth 65.x setting names only) ----------------------------------------------------

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ldnsite.choices import MSType
 
-from . import moderation
+from . import counts, moderation
 from .models import CONSENT_VERSION, Change, DisplayAs, SideEffect, Testimonial, TimeOnLDN
 
 BATCH = 2_000
@@ -87,4 +87,6 @@ def volume_testimonials(count: int, *, members: list, moderator, synthetic) -> l
                 rejection_reason="Synthetic volume-test rejection." if status == S.REJECTED else "",
             )
         )
-    return Testimonial.objects.bulk_create(testimonials, batch_size=BATCH)
+    created = Testimonial.objects.bulk_create(testimonials, batch_size=BATCH)
+    counts.rebuild()  # bulk_create skips the transitions that keep the summary's counters
+    return created

@@ -219,3 +219,15 @@ class TestimonialRevision(TestimonialContent):
 
     def __str__(self) -> str:
         return f"Revision of “{self.testimonial}”"
+
+
+class ReportCount(models.Model):
+    """One number of the summary page ("ms_rrms", "side_effect_nausea", "total"…): how many public stories
+    it counts. The transitions in moderation.py move it as stories become public or stop being public, so the
+    page reads these few rows instead of every story (testimonials.counts)."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    count = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

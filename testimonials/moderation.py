@@ -16,7 +16,7 @@ from ldnsite.comments.models import MAX_DEPTH, Comment
 from ldnsite.moderation.exceptions import InvalidTransition, ItemChanged, refuse_if_changed
 from ldnsite.moderation.models import record
 
-from . import notifications
+from . import counts, notifications
 from .models import CONSENT_VERSION, Testimonial, TestimonialContent, TestimonialRevision
 
 Status = Testimonial.Status
@@ -73,6 +73,7 @@ def approve(testimonial: Testimonial, *, by, seen: str | None = None) -> Testimo
         locked.save(
             update_fields=["status", "moderated_by", "moderated_at", "approved_at", "rejection_reason"]
         )
+        counts.move([], counts.public_keys(locked))
         record(locked, actor=by, action="approve", from_state=Status.PENDING, to_state=Status.APPROVED)
         notifications.send_decision(locked.pk, "approved")
     return locked
@@ -102,9 +103,10 @@ def withdraw(testimonial: Testimonial, *, by) -> Testimonial:
         locked = _lock(testimonial, "withdraw", {Status.PENDING, Status.APPROVED})
         if locked.author_id != by.pk:
             raise PermissionError("Only the author can withdraw a testimonial.")
-        from_state = locked.status
+        from_state, was_counted = locked.status, counts.public_keys(locked)
         locked.status = Status.WITHDRAWN
         locked.save(update_fields=["status"])
+        counts.move(was_counted, [])
         locked.revisions.filter(status=TestimonialRevision.Status.PENDING).delete()
         record(locked, actor=by, action="withdraw", from_state=from_state, to_state=Status.WITHDRAWN)
     return locked
@@ -147,10 +149,12 @@ def approve_revision(revision: TestimonialRevision, *, by, seen: str | None = No
         locked = _lock_revision(revision, "approve")
         _check_seen(locked, seen)
         testimonial = _lock(locked.testimonial, "approve a revision of", {Status.APPROVED})
+        was_counted = counts.public_keys(testimonial)
         for field in TestimonialContent.CONTENT_FIELDS:
             setattr(testimonial, field, getattr(locked, field))
         testimonial.moderated_by, testimonial.moderated_at = by, timezone.now()
         testimonial.save(update_fields=[*TestimonialContent.CONTENT_FIELDS, "moderated_by", "moderated_at"])
+        counts.move(was_counted, counts.public_keys(testimonial))
         locked.status = TestimonialRevision.Status.APPROVED
         locked.moderated_by, locked.moderated_at = by, testimonial.moderated_at
         locked.save(update_fields=["status", "moderated_by", "moderated_at"])
@@ -191,6 +195,7 @@ def delete(testimonial: Testimonial, *, by) -> None:
         comments = Comment.objects.on(locked)
         for depth in range(MAX_DEPTH, -1, -1):
             comments.filter(depth=depth).delete()
+        counts.move(counts.public_keys(locked), [])
         locked.delete()
 
 

@@ -1,33 +1,24 @@
-"""What members report, summarised: counted in the database from public testimonials only.
+"""What members report, summarised from public testimonials only.
 
-Every number comes from one aggregate query over ``Testimonial.objects.public()``, so the page costs the same
-however many testimonials there are. Groups smaller than ``MIN_GROUP_SIZE`` are never shown as a number or a
-bar, and the overall total is rounded so that a small group cannot be worked out by subtraction.
+The numbers are the counters in testimonials.counts, which the moderation transitions keep exact: the page
+reads a few dozen rows whatever the number of stories. Groups smaller than ``MIN_GROUP_SIZE`` are never shown
+as a number or a bar, and the overall total is rounded so that a small group cannot be worked out by
+subtraction.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ldnsite.choices import MSType
 
-from .models import Change, SideEffect, Testimonial
+from .counts import DOSE_BANDS, count_reports
+from .models import Change, SideEffect
 
 MIN_GROUP_SIZE = 5
 TOTAL_ROUNDED_TO = 10
 SUPPRESSED_TEXT = f"fewer than {MIN_GROUP_SIZE}"
-
-# Dose bands, lowest first. "4.5 mg" gets its own band: it is the dose most people are prescribed.
-DOSE_BANDS = [
-    ("under_1_5", "Under 1.5 mg", Q(dose_mg__lt=Decimal("1.5"))),
-    ("1_5_to_3", "1.5 mg to under 3 mg", Q(dose_mg__lt=Decimal("3"))),
-    ("3_to_4_5", "3 mg to under 4.5 mg", Q(dose_mg__lt=Decimal("4.5"))),
-    ("4_5", "4.5 mg", Q(dose_mg=Decimal("4.5"))),
-    ("over_4_5", "More than 4.5 mg", Q(dose_mg__gt=Decimal("4.5"))),
-]
 
 # SVG geometry, in user units. The chart scales with its box, so it is kept narrow: on a phone its 20-unit
 # text still comes out at about 16px or more.
@@ -38,37 +29,6 @@ BAR_OFFSET = 30  # from a row's top to its bar's top: the group's label sits abo
 BAR_HEIGHT = 24
 VALUE_SPACE = 56  # room right of the longest bar for its value label
 BAR_MAX_WIDTH = CHART_WIDTH - VALUE_SPACE
-
-
-def _dose_band() -> Case:
-    """The band of a testimonial's dose; the first matching band wins, so each only needs its upper edge."""
-    return Case(
-        *(When(condition, then=Value(key)) for key, _label, condition in DOSE_BANDS),
-        output_field=CharField(),
-    )
-
-
-def _side_effect_reported(value: str) -> Q:
-    """Whether a testimonial's side_effects list holds ``value``.
-
-    ``side_effects__contains=[value]`` needs JSON containment, which SQLite lacks; the list's JSON text, with
-    the value in quotes, matches the same rows on SQLite and PostgreSQL because values are plain lowercase
-    words from SideEffect.
-    """
-    return Q(side_effects__icontains=f'"{value}"')
-
-
-def count_reports() -> dict[str, int]:
-    """Every count on the page, in one query over public testimonials."""
-    counts = {"total": Count("pk")}
-    counts |= {f"ms_{value}": Count("pk", filter=Q(ms_type=value)) for value in MSType.values}
-    counts |= {f"change_{value}": Count("pk", filter=Q(change=value)) for value in Change.values}
-    counts |= {
-        f"side_effect_{value}": Count("pk", filter=_side_effect_reported(value))
-        for value in SideEffect.values
-    }
-    counts |= {f"dose_{key}": Count("pk", filter=Q(dose_band=key)) for key, _label, _q in DOSE_BANDS}
-    return Testimonial.objects.public().annotate(dose_band=_dose_band()).aggregate(**counts)
 
 
 @dataclass(frozen=True)
@@ -175,7 +135,7 @@ def build_charts(counts: dict[str, int]) -> list[Chart]:
             "Daily dose of LDN",
             "Dose a day",
             "The dose members said they take, in milligrams a day.",
-            [(label, counts[f"dose_{key}"]) for key, label, _q in DOSE_BANDS],
+            [(label, counts[f"dose_{key}"]) for key, label, _test in DOSE_BANDS],
         ),
     ]
 

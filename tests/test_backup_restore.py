@@ -27,7 +27,7 @@ from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Report, Subscription, Thread
 from ldnsite.moderation.models import ModerationEvent
 from testimonials import moderation as testimonial_moderation
-from testimonials.models import Testimonial, TestimonialRevision
+from testimonials.models import ReportCount, Testimonial, TestimonialRevision
 from tests.clients import PassedTwoFactorClient as Client
 from tests.factories import own_callbacks
 
@@ -85,6 +85,7 @@ def empty_the_site() -> None:
         Comment.objects.filter(depth=depth).delete()
     Thread.objects.all().delete()
     TestimonialRevision.objects.all().delete()
+    ReportCount.objects.all().delete()
     Testimonial.objects.all().delete()
     Resource.objects.all().delete()
     Article.objects.all().delete()

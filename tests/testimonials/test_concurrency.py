@@ -132,3 +132,35 @@ def test_a_decision_on_a_stale_copy_is_refused(moderators, make_user):
     assert list(
         ModerationEvent.objects.filter(object_id=testimonial.pk).values_list("action", flat=True)
     ) == ["approve", "submit"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decisions_at_once_on_different_stories_each_move_the_summary_counts(moderators, make_user, slow_log):
+    """Each decision locks the counters it moves, in key order: decisions sharing counters wait for each other
+    (no lost update) and never lock in opposite orders (no deadlock)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite has no row locks and serialises writers on one file")
+    from testimonials.counts import count_reports
+
+    first, second = moderators
+    contents = [
+        {**CONTENT, "ms_type": "rrms", "side_effects": ["nausea", "headache"]},
+        {**CONTENT, "ms_type": "spms", "side_effects": ["headache", "nausea"]},
+        {**CONTENT, "ms_type": "rrms", "side_effects": ["vivid_dreams"]},
+    ]
+    stories = [moderation.submit(author=make_user(), content=c, is_carer=False) for c in contents]
+    moderation.approve(stories[2], by=first)
+
+    outcomes = decide_at_once(
+        [
+            lambda: moderation.approve(stories[0], by=first),
+            lambda: moderation.approve(stories[1], by=second),
+            lambda: moderation.withdraw(stories[2], by=stories[2].author),
+        ]
+    )
+
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    counts = count_reports()
+    assert (counts["total"], counts["ms_rrms"], counts["ms_spms"]) == (2, 1, 1)
+    effects = [counts[f"side_effect_{value}"] for value in ("nausea", "headache", "vivid_dreams")]
+    assert effects == [2, 2, 0]

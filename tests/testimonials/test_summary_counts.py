@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 
 from ldnsite.choices import MSType
+from testimonials.counts import DOSE_BANDS, count_reports
 from testimonials.models import Change, SideEffect
 from testimonials.models import Testimonial as MemberTestimonial
-from testimonials.summary import DOSE_BANDS, count_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +24,13 @@ def _band(dose: Decimal) -> str:
     return next(key for key, matches in edges if matches)
 
 
-def _recount() -> dict[str, int]:
+def recount_public_stories() -> dict[str, int]:
     stories = list(MemberTestimonial.objects.public())
     counts = {"total": len(stories)}
     counts |= {f"ms_{v}": sum(s.ms_type == v for s in stories) for v in MSType.values}
     counts |= {f"change_{v}": sum(s.change == v for s in stories) for v in Change.values}
     counts |= {f"side_effect_{v}": sum(v in s.side_effects for s in stories) for v in SideEffect.values}
-    counts |= {f"dose_{k}": sum(_band(s.dose_mg) == k for s in stories) for k, _l, _q in DOSE_BANDS}
+    counts |= {f"dose_{k}": sum(_band(s.dose_mg) == k for s in stories) for k, _l, _t in DOSE_BANDS}
     return counts
 
 
@@ -50,5 +50,5 @@ def test_summary_counts_match_a_recount_of_public_stories(make_testimonial):
 
     counts = count_reports()
 
-    assert counts == _recount()
+    assert counts == recount_public_stories()
     assert 0 < counts["total"] < 23
