@@ -112,6 +112,7 @@ SITE_LINKS = {
     "articles": "articles:article_list",
     "studies": "articles:study_list",
     "testimonials": "testimonials:list",
+    "my_stories": "testimonials:mine",
     "search": "search:search",
     "article_feed": "articles:article_feed",
     "study_feed": "articles:study_feed",

@@ -136,3 +136,15 @@ def test_demo_testimonials_only_with_debug_and_only_once(settings, client):
     html = client.get("/testimonials/").content.decode()
     assert "Demo: member experience 1" in html
     assert "<svg" in client.get("/testimonials/summary/").content.decode()  # enough reports for charts
+
+
+@pytest.mark.django_db
+def test_a_member_reaches_their_own_stories_from_every_page_header(client, member):
+    assert 'href="/testimonials/mine/"' not in client.get("/").content.decode()
+
+    client.force_login(member)
+    for url in ("/", "/studies/", "/testimonials/"):
+        header = client.get(url).content.decode().split("</header>", 1)[0]
+        assert '<a href="/testimonials/mine/">Your stories</a>' in header
+    mine = client.get("/testimonials/mine/").content.decode().split("</header>", 1)[0]
+    assert '<a href="/testimonials/mine/" aria-current="page">Your stories</a>' in mine
