@@ -63,11 +63,14 @@ class EditWindowClosed(Exception):
     pass
 
 
-def needs_premoderation(author) -> bool:
-    """A member's first comment waits for a moderator; after one is published, comments go straight up."""
+def needs_premoderation(author, *, has_published: bool | None = None) -> bool:
+    """A member's first comment waits for a moderator; after one is published, comments go straight up.
+    `has_published`: whether the author has a published comment, when the caller read it already."""
     if not settings.COMMENTS_HOLD_FIRST_COMMENT or is_moderator(author):
         return False
-    return not Comment.objects.filter(author=author, status=Status.PUBLISHED).exists()
+    if has_published is None:
+        has_published = Comment.objects.filter(author=author, status=Status.PUBLISHED).exists()
+    return not has_published
 
 
 def submit(

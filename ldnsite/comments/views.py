@@ -46,7 +46,8 @@ def _form_page(request, *, subject, form, parent=None, status=200, limited=False
         request,
         "comments/comment_form.html",
         {"subject": subject, "form": form, "parent": parent, "kind": subjects.of(subject).kind,
-         "key": subjects.of(subject).key_of(subject), "limited": limited},
+         "key": subjects.of(subject).key_of(subject), "limited": limited,
+         "first_comment_is_held": moderation.needs_premoderation(request.user)},
         status=status,
     )  # fmt: skip
 
