@@ -194,6 +194,28 @@ def test_zoomed_text_reflows_without_horizontal_scrolling(pages, live_server, si
         assert page.evaluate(NO_HORIZONTAL_SCROLL), f"wider than {width}px: {too_wide}"
 
 
+# Anything at all past the right edge, scrolling boxes included: the site's own lists must not need them.
+PAST_THE_RIGHT_EDGE = """() => [...document.querySelectorAll('main *')]
+    .filter(el => el.getClientRects().length && el.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 5)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 40)}"`)"""
+LABELLED_VALUES = """selector => [...document.querySelectorAll(selector)].map(
+    cell => `${getComputedStyle(cell, '::before').content} ${cell.textContent.trim()}`)"""
+
+
+@pytest.mark.parametrize(("name", "cells"), [("study list", ".evidence-table td")])
+def test_the_sites_own_lists_show_every_value_on_a_phone(pages, live_server, site, name, cells):
+    """At 390 px a list of the site's own becomes cards: every value on screen, each with its column's name,
+    nothing behind sideways scrolling (a table inside an article may still scroll in its labelled box)."""
+    page = visit(pages, live_server, site, name, viewport={"width": 390, "height": 844})
+
+    assert page.evaluate(PAST_THE_RIGHT_EDGE) == []
+    values = page.evaluate(LABELLED_VALUES, cells)
+    assert values and all(re.fullmatch(r'"[A-Z][^"]*: " \S.*', value, re.S) for value in values), values[:3]
+    for cell in page.locator(cells).all():
+        expect(cell).to_be_visible()
+
+
 @pytest.mark.parametrize("name", ["home", "article", "study list", "testimonial form", "moderation queue"])
 def test_every_tab_stop_shows_the_focus(pages, live_server, site, name):
     page = visit(pages, live_server, site, name)
