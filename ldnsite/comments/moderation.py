@@ -18,9 +18,9 @@ from ldnsite.mail import delivery as mail
 from ldnsite.mfa import holds_privileges
 from ldnsite.moderation.exceptions import InvalidTransition, OwnContent, refuse_if_changed
 from ldnsite.moderation.models import record
-from ldnsite.privileges import is_moderator
 
 from . import contributions, notifications
+from .hold import needs_premoderation
 from .models import MAX_DEPTH, Comment, CommentRevision, Report, Subscription, Thread
 from .texts import set_text, text_fields
 
@@ -61,16 +61,6 @@ class TooManyReports(Exception):
 
 class EditWindowClosed(Exception):
     pass
-
-
-def needs_premoderation(author, *, has_published: bool | None = None) -> bool:
-    """A member's first comment waits for a moderator; after one is published, comments go straight up.
-    `has_published`: whether the author has a published comment, when the caller read it already."""
-    if not settings.COMMENTS_HOLD_FIRST_COMMENT or is_moderator(author):
-        return False
-    if has_published is None:
-        has_published = Comment.objects.filter(author=author, status=Status.PUBLISHED).exists()
-    return not has_published
 
 
 def submit(

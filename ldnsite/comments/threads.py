@@ -15,9 +15,9 @@ from ldnsite.privileges import privileges
 from ldnsite.sql import quoted_names
 
 from . import subjects, texts
+from .hold import needs_premoderation
 from .managers import MODERATE_PERMISSION
 from .models import Comment, Subscription, Thread, new_submission_token
-from .moderation import needs_premoderation
 
 ROOTS_PER_PAGE = 20
 
