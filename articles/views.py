@@ -55,7 +55,8 @@ class SectionDetailView(DetailView):
     it is kept as HTML with `pagecache.remember`, like the comment list, until the subject's page is
     refreshed: a reader's page then costs neither the section's related-object queries nor its rendering.
     `section_templates` names the parts ("head" for the link-preview tags, "body" for the page itself); they
-    get only the subject and the site's name, never the request, so nothing of the reader can end up in them.
+    get only the subject, the site's name and whether the reader is an editor (whose render is never kept),
+    never the request, so nothing of the reader can end up in a kept section.
     """
 
     section_templates: dict[str, str] = {}
@@ -67,15 +68,18 @@ class SectionDetailView(DetailView):
     def get_section(self) -> dict[str, str]:
         subject = self.object
 
+        editor = privileges(self.request).is_editor
+
         def render() -> dict[str, str]:
             prefetch_related_objects([subject], *self.section_prefetch())
             context = {
                 self.context_object_name: subject,
+                # Only editors' sections show what needs fixing, and theirs are never kept.
+                "for_editor": editor,
                 **site_context(self.request),
             }
             return {part: render_to_string(name, context) for part, name in self.section_templates.items()}
 
-        editor = privileges(self.request).is_editor
         parts = None if editor else ("section", subject._meta.label, subject.pk)
         return pagecache.remember(parts, render, page=subject.get_absolute_url())
 
@@ -168,7 +172,7 @@ class StudyDetailView(SectionDetailView):
     }
 
     def get_queryset(self):
-        return with_thread(Study.objects.visible_to(privileges(self.request)))
+        return with_thread(Study.objects.visible_to(privileges(self.request)).select_related("reviewed_by"))
 
     def section_prefetch(self) -> list:
         visible = Article.objects.visible_to(privileges(self.request))

@@ -85,7 +85,8 @@ def test_load_demo_is_idempotent_and_publishes_everything(client, settings):
     assert article.studies.count() == 6
     assert Resource.objects.count() == article.resources.count() >= 3
     html = client.get(article.get_absolute_url()).content.decode()
-    assert html.count("study-card") == 6
+    assert html.count('class="reference"') == 6
+    assert html.count('<sup class="citation">') >= 6  # the demo article cites every study inline
 
 
 @pytest.mark.django_db
