@@ -50,8 +50,13 @@ def retention() -> list[Retention]:
             "Until you delete your account",
         ),
         Retention(
-            "Your experiences, comments, reports and follows, and moderators' decisions about them",
+            "Your experiences, comments, reports and follows",
             "Until you delete them or your account",
+        ),
+        Retention(
+            "The moderation log: each decision about a contribution (what, when, the moderator's reason)",
+            "Kept as the site's record; once your account is deleted it no longer names you, and the "
+            "contributions it was about are gone (or anonymised, if you chose to keep them)",
         ),
         Retention(
             "A signed-in session (the cookie that keeps you logged in)",

@@ -179,8 +179,8 @@ time: it then disappears from the site.
 moderator), your reports on comments (the reason and any note, seen only by moderators), and the
 discussions you follow, so that we can e-mail you replies.
 
-**Moderators' decisions** about what you wrote (approved, rejected with a reason, removed) are kept in a log,
-so that decisions can be checked later. You get them in your data download.
+**Moderators' decisions** about what you wrote (approved, rejected with a reason, removed) are kept in a log
+that cannot be edited, so that decisions can be checked later. You get them in your data download.
 
 **Contact form messages** are sent to the editors as e-mail; the site keeps no other copy.
 
