@@ -174,6 +174,9 @@ def test_an_editors_edit_appears_sanitized_with_who_and_when(
 @pytest.mark.django_db
 def test_the_admin_neither_adds_nor_deletes_pages(editor_client):
     page = SitePage.objects.get(slug="terms")
+    listing = editor_client.get("/admin/pages/sitepage/").content.decode()
+    assert all(f">{title}</a>" in listing for title in ["About ldnsite", "Terms of use", "Privacy"])
+    assert editor_client.get(f"/admin/pages/sitepage/{page.pk}/change/").status_code == 200
 
     assert editor_client.get("/admin/pages/sitepage/add/").status_code == 403
     assert editor_client.post(f"/admin/pages/sitepage/{page.pk}/delete/", {"post": "yes"}).status_code == 403
