@@ -32,8 +32,8 @@ def site_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "pages/sitepage_detail.html", {"page": page, **(extras() if extras else {})})
 
 
-def _contact_page(request, form: ContactForm, *, status: int = 200, limited: bool = False) -> HttpResponse:
-    context = {"page": _page(PageSlug.CONTACT), "form": form, "limited": limited}
+def _contact_page(request, form: ContactForm, *, status: int = 200) -> HttpResponse:
+    context = {"page": _page(PageSlug.CONTACT), "form": form}
     return render(request, "pages/contact.html", context, status=status)
 
 
@@ -45,12 +45,24 @@ def _limited(request: HttpRequest, email: str) -> bool:
     return by_address or by_ip
 
 
-def _already_sent(token) -> bool:
-    """Whether this form (its token) was sent before: a double click or a reload sends one message. While the
-    cache is unavailable every message is sent (a duplicate rather than a lost message)."""
-    return (
-        not cache.add(f"contact:sent:{token}", True, SENT_TOKEN_SECONDS) and not rediscache.is_unavailable()
-    )
+def _send_once(form: ContactForm, recipients: list[str]) -> None:
+    """Queue the message unless this form (its token) was sent before: a double click or a reload sends one.
+    While the cache is unavailable every message is sent (a duplicate rather than a lost message)."""
+    data = form.cleaned_data
+    key = f"contact:sent:{data['token']}"
+    if not cache.add(key, True, SENT_TOKEN_SECONDS) and not rediscache.is_unavailable():
+        return
+    try:
+        send_to_editors(
+            name=data["name"],
+            email=data["email"],
+            topic=form.topic_label(),
+            message=data["message"],
+            recipients=recipients,
+        )
+    except Exception:  # not queued: sending the form again must not count as a duplicate
+        cache.delete(key)
+        raise
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,7 +84,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             "You have sent us several messages in a short time, so this one was not sent. Please try again "
             f"in {wait}: your message is still in the form.",
         )
-        return _contact_page(request, form, status=429, limited=True)
+        return _contact_page(request, form, status=429)
     recipients = editors_addresses()
     if not recipients:
         form.add_error(
@@ -81,16 +93,9 @@ def contact(request: HttpRequest) -> HttpResponse:
             "still in the form: please copy it and try again later.",
         )
         return _contact_page(request, form, status=503)
-    if not _already_sent(data["token"]):
-        send_to_editors(
-            name=data["name"],
-            email=data["email"],
-            topic=form.topic_label(),
-            message=data["message"],
-            recipients=recipients,
-        )
+    _send_once(form, recipients)
     return redirect("pages:contact_sent")
 
 
 def contact_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/contact_sent.html", {"page": _page(PageSlug.CONTACT)})
+    return render(request, "pages/contact_sent.html")
