@@ -1,10 +1,12 @@
 """Search costs about the same for five matches or five hundred thousand: at most engine.MAX_CANDIDATES
 matches of a source are counted and ranked (the newest), and the page says when there were more."""
 
+import io
 import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ldnsite.search import engine, views
@@ -143,3 +145,89 @@ def test_sqlite_shows_the_newest_of_the_bounded_set_first(client, bound, make_ar
         make_article(title=f"Dugong {n}")
 
     assert groups(client.get(URL, {"q": "dugong"}))["articles"] == ["Dugong 4", "Dugong 3", "Dugong 2"]
+
+
+# --- PostgreSQL: the plans at a modest volume --------------------------------------------------------------
+
+
+@pytest.fixture
+def volume(db, settings):
+    """3,000 experiences and 3,000 comments (seed_volume, bulk-created); 40 experiences, five articles and
+    five studies retitled "Zebrafish days". Enough rows for the planner to choose as on the live site."""
+    from django.core.management import call_command
+
+    from articles.models import Article, Study
+    from testimonials.models import Testimonial
+
+    settings.PAGE_CACHE_SECONDS = 0
+    call_command(
+        "seed_volume",
+        "--yes",
+        articles=20,
+        studies=10,
+        testimonials=3000,
+        comments=3000,
+        members=50,
+        stdout=io.StringIO(),
+    )
+    for model, count in ((Testimonial, 40), (Article, 5), (Study, 5)):
+        rare = model.objects.public().order_by("pk").values("pk")[:count]
+        model.objects.filter(pk__in=rare).update(title="Zebrafish days")
+    with connection.cursor() as cursor:
+        # New index entries wait in each GIN index's pending list until (auto)vacuum merges them; the
+        # planner prices a long list as slow. Merge them, and gather the statistics, as autovacuum would.
+        for index in ("testimonials_search_idx", "articles_article_search_idx", "articles_study_search_idx"):
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        cursor.execute("ANALYZE")
+
+
+def explained(client, params) -> list[str]:
+    """The EXPLAIN of every query the search page ran for `params`."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL, params).status_code == 200
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+@on_postgres
+def test_postgres_few_matches_are_found_through_the_gin_index(client, volume):
+    plans = explained(client, {"q": "zebrafish", "in": "experiences"})
+
+    assert len(plans) == 2  # the bounded count, then the page
+    for plan in plans:
+        assert "Bitmap Index Scan on testimonials_search_idx" in plan
+        assert "Seq Scan on testimonials_testimonial" not in plan
+        assert "Seq Scan on comments_" not in plan
+
+
+@on_postgres
+def test_postgres_many_matches_read_only_the_bounded_newest(client, volume, monkeypatch):
+    monkeypatch.setattr(engine, "MAX_CANDIDATES", 500)
+
+    plans = explained(client, {"q": "naltrexone", "in": "experiences"})
+    page = text(client.get(URL, {"q": "naltrexone", "in": "experiences"}))
+
+    assert "More than 500 results for" in page
+    assert len(plans) == 2
+    count, rows = plans
+    # Newest first through the primary key, stopping after 501 matches; the page reads the newest 500.
+    assert "Limit" in count and "testimonials_testimonial_pkey" in count
+    assert "Index Cond: (id >" in rows
+    for plan in plans:
+        assert "Seq Scan on testimonials_testimonial" not in plan
+        assert "Seq Scan on comments_" not in plan
+
+
+@on_postgres
+def test_postgres_query_count_is_the_same_for_few_and_many_matches(client, volume, django_assert_num_queries):
+    with django_assert_num_queries(6):
+        few = client.get(URL, {"q": "zebrafish"})
+    with django_assert_num_queries(6):
+        many = client.get(URL, {"q": "naltrexone"})
+
+    assert len(groups(few)["experiences"]) == engine.PER_GROUP
+    assert len(groups(many)["experiences"]) == engine.PER_GROUP
