@@ -8,8 +8,9 @@ in `fields`. Snippets come from the database's own headline function on PostgreS
 window elsewhere; either way the text is escaped before `<mark>` goes in.
 
 Cost is bounded whatever the number of matches (docs/search.md): `find` counts at most MAX_CANDIDATES + 1
-matches, newest first, and when there are more it ranks only the newest MAX_CANDIDATES. Rank and headline
-are computed in the query that fetches the rows shown, so headlines are built for those rows alone.
+matches, newest first, and when there are more it ranks only the newest MAX_CANDIDATES. The rows shown are
+picked by rank alone, then fetched with their related rows and headlines: joins and headlines cost only
+for the rows on the page.
 """
 
 import re
@@ -143,11 +144,37 @@ def _any_field_contains(names: list[str], term: str) -> Q:
     return condition
 
 
+class Ranked:
+    """A source's bounded matches, best first, sliced like a queryset (`[:10]`, or by a Paginator).
+
+    Each slice is one query. On PostgreSQL its inner part ranks the bounded set and keeps the slice's ids,
+    reading no other table; the outer part fetches those rows alone, with their related rows and headlines.
+    """
+
+    def __init__(self, source: Source, query: Query, matching: QuerySet):
+        self.source, self.query, self.matching = source, query, matching
+
+    def __getitem__(self, index: slice) -> list:
+        if not isinstance(index, slice):
+            raise TypeError("Ranked results are read in slices.")
+        if uses_full_text():
+            ts_query = SearchQuery(self.query.text, search_type="websearch", config=SEARCH_CONFIG)
+            best = (
+                self.matching.alias(rank=SearchRank(StoredDocument(self.source.model), ts_query))
+                .order_by("-rank", "-pk")
+                .values("pk")[index]
+            )
+            rows = _full_text_ranked(self.source, self.query, self.source.public().filter(pk__in=best))
+        else:
+            rows = self.matching.order_by("-pk")[index]
+        return list(rows.select_related(*self.source.select_related))
+
+
 @dataclass
 class Found:
     """One source's matches for a query: the rows to show, best first, and how many there are."""
 
-    results: QuerySet
+    results: Ranked
     # Exact up to MAX_CANDIDATES; when there are more, MAX_CANDIDATES and `is_capped` is set.
     count: int
     is_capped: bool
@@ -158,19 +185,17 @@ def find(source: Source, query: Query) -> Found:
 
     Below the bound `results` is every match, ordered as always (rank then newest on PostgreSQL, newest
     on SQLite). Above it, `results` keeps the newest MAX_CANDIDATES matches only, in the same order: the
-    oldest of the MAX_CANDIDATES + 1 counted is the line below which nothing is ranked. Evaluating
-    `results` is one more query, for the rows sliced from it.
+    oldest of the MAX_CANDIDATES + 1 counted is the line below which nothing is ranked. Each slice of
+    `results` is one more query.
     """
-    full_text = uses_full_text()
-    matching = _full_text_matches(source, query) if full_text else _simple(source, query)
+    matching = _full_text_matches(source, query) if uses_full_text() else _simple(source, query)
     newest = matching.order_by("-pk").values("pk")[: MAX_CANDIDATES + 1]
     window = newest.aggregate(count=Count("pk"), oldest=Min("pk"))
     is_capped = window["count"] > MAX_CANDIDATES
     if is_capped:
         matching = matching.filter(pk__gt=window["oldest"])
-    results = _full_text_ranked(source, query, matching) if full_text else matching.order_by("-pk")
     return Found(
-        results=results.select_related(*source.select_related),
+        results=Ranked(source, query, matching),
         count=min(window["count"], MAX_CANDIDATES),
         is_capped=is_capped,
     )
