@@ -136,3 +136,25 @@ def test_demo_testimonials_only_with_debug_and_only_once(settings, client):
     html = client.get("/testimonials/").content.decode()
     assert "Demo: member experience 1" in html
     assert "<svg" in client.get("/testimonials/summary/").content.decode()  # enough reports for charts
+
+
+@pytest.mark.django_db
+def test_demo_studies_cite_every_author_and_date_the_papers_that_could_be_checked(client):
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    gironi = Study.objects.get(slug__startswith="gironi")
+
+    bibtex = client.get(gironi.get_absolute_url() + "cite.bib").content.decode()
+
+    assert "others" not in bibtex and "..." not in gironi.authors
+    assert gironi.authors.count(",") == 16 and gironi.authors.endswith("Comi G, Martino G")
+    page = client.get(gironi.get_absolute_url()).content.decode()
+    assert '"datePublished": "2008-09"' in page
+
+
+@pytest.mark.django_db
+def test_the_demo_article_is_credited_to_the_editorial_team_as_an_organization(client):
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    page = client.get(Article.objects.get().get_absolute_url()).content.decode()
+
+    assert '"author": {"@type": "Organization", "name": "ldnsite editorial team"}' in page
