@@ -25,7 +25,7 @@ pytestmark = [
 @pytest.fixture
 def site_with_content(make_article, make_study, make_testimonial, make_comment, settings):
     settings.COMMENTS_HOLD_FIRST_COMMENT = False
-    study = make_study(title="Crossover trial of LDN", publication_date="")
+    study = make_study(title="Crossover trial of LDN")
     article = make_article(title="LDN basics", studies=[study])
     make_comment(article, body="Thank you, this was *clear*.")  # comments carry a <time datetime>
     story = make_testimonial(state="approved")
