@@ -40,9 +40,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 SITE_NAME = "ldnsite"
-# The public address, for links in e-mails (the worker that builds or sends them has no request). Production
-# must set it (a deploy check); make run sets it from the address it serves.
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# The public address, for absolute links (ldnsite.http.site_url). Unset, pages take the address a request came
+# in on; e-mail, which the worker builds with no request, needs it: production must set it (a deploy check),
+# and make run sets it from the address it serves.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

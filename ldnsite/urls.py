@@ -39,6 +39,10 @@ urlpatterns = [
     # allauth's two-factor set-up, finished without a second code and returning to the page asked for.
     path("accounts/2fa/totp/activate/", mfa.activate_totp, name="mfa_activate_totp"),
     path("accounts/2fa/recovery-codes/", mfa.view_recovery_codes, name="mfa_view_recovery_codes"),
+    # "Send the e-mail again" on allauth's "confirm your address" page; before allauth's confirm-email/<key>/.
+    path(
+        "accounts/confirm-email/resend/", member_views.resend_confirmation, name="account_resend_confirmation"
+    ),
     path("accounts/", include("allauth.urls")),
     path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx_markdownify"),
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload_image, name="markdownx_upload"),

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from ldnsite.http import client_ip
+from ldnsite.http import client_ip, site_url
 from ldnsite.ratelimit import is_limited
 
 from . import engine, sources
@@ -85,6 +85,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "robots.txt",
-        {"sitemap_url": settings.SITE_URL + reverse("sitemap")},
+        {"sitemap_url": site_url(request) + reverse("sitemap")},
         content_type="text/plain; charset=utf-8",
     )

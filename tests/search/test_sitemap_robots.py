@@ -136,3 +136,14 @@ def test_robots_txt_keeps_crawlers_off_private_pages_and_points_to_the_sitemap(c
     assert not any(
         line in lines for line in ["Disallow: /", "Disallow: /articles/", "Disallow: /testimonials/"]
     )
+
+
+def test_robots_txt_disallows_before_it_allows_so_first_match_crawlers_keep_out(client):
+    rules = [
+        line.split(":", 1)[0]
+        for line in client.get("/robots.txt").content.decode().splitlines()
+        if line.startswith(("Allow:", "Disallow:"))
+    ]
+
+    assert rules[-1] == "Allow" and rules.count("Allow") == 1
+    assert set(rules[:-1]) == {"Disallow"}
