@@ -122,7 +122,9 @@ class StudyAdmin(PublishingAdmin):
     search_fields = ["title", "authors", "doi", "pmid"]
     prepopulated_fields = {"slug": ["authors", "year"]}
     fieldsets = [
-        ("Citation", {"fields": ["title", "slug", "authors", "journal", "year", "citation_details"]}),
+        ("Citation", {"fields": [
+            "title", "slug", "authors", "journal", "year", "publication_date", "citation_details",
+        ]}),
         ("Identifiers", {"fields": ["doi", "pmid", "registry_id"]}),
         ("Design and participants", {"fields": [
             "design", "populations", "setting", "participants_enrolled", "participants_completed",

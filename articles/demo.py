@@ -165,9 +165,14 @@ STUDIES = [
     {
         "slug": "gironi-2008-ppms-pilot",
         "title": "A pilot trial of low-dose naltrexone in primary progressive multiple sclerosis",
-        "authors": "Gironi M, Martinelli-Boneschi F, ... Comi G, Martino G",
+        "authors": (
+            "Gironi M, Martinelli-Boneschi F, Sacerdote P, Solaro C, Zaffaroni M, Cavarretta R, "
+            "Moiola L, Bucello S, Radaelli M, Pilato V, Rodegher ME, Cursi M, Franchi S, Martinelli V, "
+            "Nemni R, Comi G, Martino G"
+        ),
         "journal": "Mult Scler",
         "year": 2008,
+        "publication_date": "2008-09",
         "citation_details": "14(8):1076-83",
         "doi": "10.1177/1352458508095828",
         "pmid": "18728058",
@@ -223,6 +228,7 @@ STUDIES = [
         "authors": "Cree BAC, Kornyeyeva E, Goodin DS",
         "journal": "Ann Neurol",
         "year": 2010,
+        "publication_date": "2010-08",
         "citation_details": "68(2):145-50",
         "doi": "10.1002/ana.22006",
         "pmid": "20695007",
@@ -278,6 +284,7 @@ STUDIES = [
         "authors": "Sharafaddinzadeh N, Moghtaderi A, Kashipazha D, Majdinasab N, Shalbafan B",
         "journal": "Mult Scler",
         "year": 2010,
+        "publication_date": "2010-08",
         "citation_details": "16(8):964-9",
         "doi": "10.1177/1352458510366857",
         "pmid": "20534644",
@@ -418,6 +425,7 @@ STUDIES = [
         "authors": "Raknes G, Smabrekke L",
         "journal": "PLoS One",
         "year": 2017,
+        "publication_date": "2017-11-03",
         "citation_details": "12(11):e0187423",
         "doi": "10.1371/journal.pone.0187423",
         "pmid": "29099849",

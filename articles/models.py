@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
@@ -10,7 +11,13 @@ from ldnsite.choices import MSType
 from ldnsite.markdown import MAX_LENGTH
 
 from .managers import ArticleQuerySet, StudyQuerySet
-from .validators import validate_doi, validate_not_future_year, validate_pmid, validate_registry_id
+from .validators import (
+    validate_doi,
+    validate_not_future_year,
+    validate_pmid,
+    validate_publication_date,
+    validate_registry_id,
+)
 
 SLUG_TAKEN = "Another entry already uses this web address (slug). Choose a different one."
 
@@ -116,6 +123,13 @@ class Study(models.Model):
     citation_details = models.CharField(
         "volume, issue and pages", max_length=100, blank=True, help_text="For example 68(2):145-50."
     )
+    publication_date = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_publication_date],
+        help_text="The issue's month as YYYY-MM (2010-08), or the day as YYYY-MM-DD; in the year above. "
+        "Empty: the year alone.",
+    )
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
     pmid = models.CharField("PubMed ID", max_length=20, blank=True, validators=[validate_pmid])
     registry_id = models.CharField(
@@ -193,6 +207,12 @@ class Study(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:study_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.publication_date and self.year and not self.publication_date.startswith(f"{self.year}-"):
+            raise ValidationError(
+                {"publication_date": f"The publication date must be in {self.year}, the year of the study."}
+            )
 
     @property
     def first_author(self) -> str:

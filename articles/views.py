@@ -68,19 +68,17 @@ class SectionDetailView(DetailView):
     def get_section(self) -> dict[str, str]:
         subject = self.object
 
+        site = site_context(self.request)
         editor = privileges(self.request).is_editor
 
         def render() -> dict[str, str]:
             prefetch_related_objects([subject], *self.section_prefetch())
-            context = {
-                self.context_object_name: subject,
-                # Only editors' sections show what needs fixing, and theirs are never kept.
-                "for_editor": editor,
-                **site_context(self.request),
-            }
+            # Only editors' sections show what needs fixing (for_editor), and theirs are never kept.
+            context = {self.context_object_name: subject, "for_editor": editor, **site}
             return {part: render_to_string(name, context) for part, name in self.section_templates.items()}
 
-        parts = None if editor else ("section", subject._meta.label, subject.pk)
+        # Its absolute links are on the site's address, which is the request's host without DJANGO_SITE_URL.
+        parts = None if editor else ("section", site["site_url"], subject._meta.label, subject.pk)
         return pagecache.remember(parts, render, page=subject.get_absolute_url())
 
     def get_context_data(self, **kwargs):

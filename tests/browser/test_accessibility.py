@@ -114,6 +114,12 @@ PAGES = {
     "signup": (None, lambda s: "/accounts/signup/"),
     "moderation queue": ("moderator", lambda s: "/moderation/"),
     "embed": (None, lambda s: f"/embed/{s.article.slug}/"),
+    "about": (None, lambda s: "/about/"),
+    "editorial policy": (None, lambda s: "/editorial-policy/"),
+    "privacy": (None, lambda s: "/privacy/"),
+    "terms": (None, lambda s: "/terms/"),
+    "guidelines": (None, lambda s: "/guidelines/"),
+    "contact": (None, lambda s: "/contact/"),
 }
 
 
@@ -146,6 +152,7 @@ def test_page_has_no_wcag_violations(pages, live_server, site, name):
         ("testimonial form", "member", "/testimonials/new/", "Send to the moderators"),
         ("signup", None, "/accounts/signup/", "Sign Up"),
         ("login", None, "/accounts/login/", "Sign In"),
+        ("contact", None, "/contact/", "Send to the editors"),
     ],
 )
 def test_form_with_errors_has_no_wcag_violations(pages, live_server, site, name, who, path, button):
@@ -181,6 +188,8 @@ WIDER_THAN_THE_WINDOW = """() => [...document.querySelectorAll('body *')]
         "signup",
         "moderation queue",
         "embed",
+        "privacy",
+        "contact",
     ],
 )
 def test_zoomed_text_reflows_without_horizontal_scrolling(pages, live_server, site, name):
