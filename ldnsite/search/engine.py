@@ -45,6 +45,9 @@ _START, _STOP = "\ue000", "\ue001"
 _MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
 _TERM = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 _MARKDOWN_NOISE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`#>|~]+|\[|\]")
+# Citation keys in the pandoc style, `[@key]` (an app turns them into numbered references on its pages):
+# markup, not words, and a key may name an unpublished item. Highlight markers may sit inside one.
+_CITATION_KEY = re.compile(r"\s*\[@[^\]\s]{1,90}\]")
 
 
 @dataclass
@@ -205,14 +208,15 @@ def plain_text(markdown_text: str) -> str:
     """Markdown as a reader sees it, without markup: through the one renderer, then tags stripped."""
     from html import unescape
 
-    return " ".join(unescape(strip_tags(render(markdown_text))).split())
+    return " ".join(_CITATION_KEY.sub("", unescape(strip_tags(render(markdown_text)))).split())
 
 
 def snippet(source: Source, result, query: Query) -> SafeString:
     """A short, escaped excerpt with the matching words in <mark>."""
     headline = getattr(result, "headline", None)
     if headline is not None:
-        text = " ".join(_MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", headline).split())
+        text = _MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", _CITATION_KEY.sub("", headline))
+        text = " ".join(text.split())
     else:
         plain = " ".join(plain_text(getattr(result, name)) for name in source.snippet_fields)
         text = _window(plain, query.terms)

@@ -397,3 +397,18 @@ def test_experience_with_hidden_name_shows_ms_type_not_author(client, make_exper
     assert testimonial.author.display_name not in html
     assert testimonial.shown_author.startswith("A member with")
     assert testimonial.shown_author in html
+
+
+def test_citation_keys_never_show_in_snippets(client, make_article, make_study):
+    """An article cites `[@slug]`: the key is markup (and may name an unpublished study), not a word."""
+    draft = make_study(title="A secret trial", slug="secret-trial-2031", published=False)
+    make_article(
+        title="Quokka dosing explained",
+        body="Quokka patients slept better [@secret-trial-2031] in one small quokka trial [@another-one].",
+        studies=[draft],
+    )
+
+    html = client.get("/search/?q=quokka").content.decode()
+
+    assert "Quokka dosing explained" in html
+    assert "secret-trial" not in html and "another-one" not in html and "[@" not in html
