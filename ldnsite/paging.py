@@ -12,8 +12,8 @@ pages, numbers and answers to odd page numbers, and bounds both costs:
   an index on the list's filter and order answers without reading the rows it skips, and the offset is never
   more than the cap. Pages past the cap do not exist, as pages past the end.
 - The capped count is read with the page, in the same statement (a scalar subquery over the bounded list), so
-  a page costs one query. Only a number outside the pages costs a count of its own, to find the last page,
-  as Django's `get_page` does.
+  a page costs one query. A number past the end is known by its empty page; only `get_page` (which then shows
+  the last page) and ListView's `?page=last` cost a count of their own.
 """
 
 from django.conf import settings
@@ -109,7 +109,9 @@ class CappedPaginator(Paginator):
             self.count = self._capped(getattr(rows[0], _TOTAL))
         elif number == 1:
             self.count = 0
-        if number > self.num_pages:  # past the end: counted now, so that get_page can find the last page
+        else:  # past the end; get_page counts to find the last page
+            raise EmptyPage(self.error_messages["no_results"])
+        if number > self.num_pages:  # page 1 of an empty list that may not be empty
             raise EmptyPage(self.error_messages["no_results"])
         return self._get_page(rows, number, self)
 

@@ -199,7 +199,9 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
 def _comment_page(thread, user, moderator: bool, requested: str | None):
     """The page of root comments asked for, and the tree of what this reader may see on it."""
     readable = _readable(user, moderator)
-    readable_below = Comment.objects.filter(root=OuterRef("pk")).filter(readable)
+    # Within the thread (as every reply is): when PostgreSQL hashes this test rather than probing it root by
+    # root, it then reads the thread's rows through its index, not every comment of the site.
+    readable_below = Comment.objects.filter(thread=thread, root=OuterRef("pk")).filter(readable)
     roots = Comment.objects.filter(thread=thread, depth=0)
     if not moderator:
         # Not `readable | ...` for moderators: an empty Q() would vanish from the OR and leave only roots
