@@ -17,8 +17,9 @@ pages, numbers and answers to odd page numbers, and bounds both costs:
 """
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import IntegerField, QuerySet
+from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
@@ -36,11 +37,14 @@ def _keys(queryset: QuerySet) -> QuerySet:
     return queryset.prefetch_related(None).values("pk")
 
 
-def capped_count_sql(queryset: QuerySet, limit: int) -> RawSQL:
+def capped_count_sql(queryset: QuerySet, limit: int) -> RawSQL | Value:
     """`SELECT COUNT(*)` over the first `limit` rows of the list, as an expression for another query."""
     # Django's ORM writes a count over a limited subquery only as a query of its own (`qs[:n].count()`);
     # this is that SQL, compiled by the ORM with its values as parameters, nested in the page's query.
-    sql, params = _keys(queryset)[:limit].query.get_compiler(using=queryset.db).as_sql()
+    try:
+        sql, params = _keys(queryset)[:limit].query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a list that is empty by its very terms (`none()`, `pk__in=[]`)
+        return Value(0, output_field=IntegerField())
     return RawSQL(f"SELECT COUNT(*) FROM ({sql}) capped", params, output_field=IntegerField())  # noqa: S608, S611
 
 

@@ -168,3 +168,13 @@ def test_postgresql_reads_every_list_through_its_indexes(client, make_user, mode
         for plan in _plans(client, url, "comments_comment"):
             assert "Seq Scan on comments_comment" not in plan, (url, plan)
             assert "comments_thread_roots_idx" in plan or "Index Scan" in plan, (url, plan)
+
+
+@pytest.mark.django_db
+def test_a_list_empty_by_its_terms_is_an_empty_first_page():
+    """`none()` (a door with no registered subject, say) compiles to no SQL at all: still page 1 of 1."""
+    from ldnsite.paging import CappedPaginator
+
+    page = CappedPaginator(Comment.objects.none(), 20).get_page("3")
+
+    assert (page.number, page.paginator.count, page.paginator.num_pages, list(page)) == (1, 0, 1, [])
