@@ -68,7 +68,7 @@ ARTICLE = {
 
         A multicentre team including San Raffaele Hospital in Milan, Italy, gave LDN to 40
         people with primary-progressive MS for six months. There was no comparison group; the
-        main aim was to check safety and tolerability.
+        main aim was to check safety and tolerability [@gironi-2008-ppms-pilot].
 
         Five people dropped out and two major adverse events were recorded. Disability got worse
         in one person. Spasticity (muscle stiffness) fell significantly, and levels of
@@ -82,7 +82,8 @@ ARTICLE = {
         pill, without knowing which was which.
 
         While on LDN, people reported modest gains in mental quality of life, including mood,
-        pain and how they rated their own thinking. Physical quality of life did not change.
+        pain and how they rated their own thinking. Physical quality of life did not change
+        [@cree-2010-quality-of-life-crossover].
         There were no serious side effects, though some people had vivid dreams.
 
         ### Sharafaddinzadeh 2010: no difference found
@@ -90,7 +91,8 @@ ARTICLE = {
         A similar placebo-controlled crossover trial at two universities in Ahvaz, Iran,
         included 96 people with relapsing-remitting or secondary-progressive MS over 17 weeks.
         It found no difference between LDN and placebo on any part of its quality-of-life
-        questionnaire. The authors described LDN as relatively safe.
+        questionnaire. The authors described LDN as relatively safe
+        [@sharafaddinzadeh-2010-quality-of-life-trial].
 
         ### Later studies of everyday use
 
@@ -98,14 +100,14 @@ ARTICLE = {
 
         - **Turel 2015** searched clinic records at Penn State in the US and found 215 people
           who had taken LDN. It looked at safety, tolerability and why people stopped. We have
-          not yet checked its findings.
+          not yet checked its findings [@turel-2015-chart-review].
         - **Ludwig 2016** looked at 54 people with relapsing-remitting MS at the same clinic,
           23 taking LDN alone and 31 taking it with glatiramer acetate. MRI scans, blood tests
           and a timed 25-foot walk showed no significant differences, and people on LDN alone
-          did not get worse.
+          did not get worse [@ludwig-2016-long-term-cohort].
         - **Raknes 2017** used Norway's national prescription records for 341 people who
           started LDN in 2013. Their use of other MS medicines was the same in the two years
-          after starting as in the two years before.
+          after starting as in the two years before [@raknes-2017-prescription-database].
 
         | Study | Type of study | People | Main finding |
         |---|---|---|---|
@@ -120,8 +122,10 @@ ARTICLE = {
 
         Put simply: the studies are small, the results are mixed, and there is not enough
         evidence for a consensus. Only two are randomised trials; both were short, and they
-        disagree. The others looked back at records, which says something about tolerability
-        but cannot show whether LDN works.
+        disagree [@cree-2010-quality-of-life-crossover] [@sharafaddinzadeh-2010-quality-of-life-trial].
+        The others looked back at records, which says something about tolerability but cannot
+        show whether LDN works. We judge the certainty of every one of these results to be low
+        or very low: each summary explains why.
 
         No study so far has been large or long enough to show whether LDN changes relapses or
         long-term disability.
@@ -161,9 +165,14 @@ STUDIES = [
     {
         "slug": "gironi-2008-ppms-pilot",
         "title": "A pilot trial of low-dose naltrexone in primary progressive multiple sclerosis",
-        "authors": "Gironi M, Martinelli-Boneschi F, ... Comi G, Martino G",
+        "authors": (
+            "Gironi M, Martinelli-Boneschi F, Sacerdote P, Solaro C, Zaffaroni M, Cavarretta R, "
+            "Moiola L, Bucello S, Radaelli M, Pilato V, Rodegher ME, Cursi M, Franchi S, Martinelli V, "
+            "Nemni R, Comi G, Martino G"
+        ),
         "journal": "Mult Scler",
         "year": 2008,
+        "publication_date": "2008-09",
         "citation_details": "14(8):1076-83",
         "doi": "10.1177/1352458508095828",
         "pmid": "18728058",
@@ -219,6 +228,7 @@ STUDIES = [
         "authors": "Cree BAC, Kornyeyeva E, Goodin DS",
         "journal": "Ann Neurol",
         "year": 2010,
+        "publication_date": "2010-08",
         "citation_details": "68(2):145-50",
         "doi": "10.1002/ana.22006",
         "pmid": "20695007",
@@ -274,6 +284,7 @@ STUDIES = [
         "authors": "Sharafaddinzadeh N, Moghtaderi A, Kashipazha D, Majdinasab N, Shalbafan B",
         "journal": "Mult Scler",
         "year": 2010,
+        "publication_date": "2010-08",
         "citation_details": "16(8):964-9",
         "doi": "10.1177/1352458510366857",
         "pmid": "20534644",
@@ -414,6 +425,7 @@ STUDIES = [
         "authors": "Raknes G, Smabrekke L",
         "journal": "PLoS One",
         "year": 2017,
+        "publication_date": "2017-11-03",
         "citation_details": "12(11):e0187423",
         "doi": "10.1371/journal.pone.0187423",
         "pmid": "29099849",
@@ -453,6 +465,100 @@ STUDIES = [
         ],
     },
 ]
+
+
+# Key messages, certainty and review of each study summary, by slug (GRADE: randomised trials start high and
+# observational studies low; each reason lowers the grade). Kept apart from STUDIES, which holds the facts.
+REVIEWED_ON = datetime.date(2026, 11, 25)
+ASSESSMENTS = {
+    "gironi-2008-ppms-pilot": {
+        "key_messages": (
+            "40 people with primary-progressive MS took LDN for six months, with no comparison group.\n"
+            "The main aim was safety: 5 people dropped out and 2 had major adverse events.\n"
+            "Muscle stiffness (spasticity) eased, and disability got worse in only one person.\n"
+            "Without a comparison group, we cannot tell whether LDN caused these changes."
+        ),
+        "certainty": "very_low",
+        "certainty_reasons": ["risk_of_bias", "imprecision"],
+        "certainty_explanation": (
+            "An open pilot of 40 people that everyone knew was LDN: the changes could come from chance, "
+            "hope or the natural course of MS."
+        ),
+    },
+    "cree-2010-quality-of-life-crossover": {
+        "key_messages": (
+            "80 people with MS took LDN for 8 weeks and a dummy pill for 8 weeks, not knowing which was "
+            "which; 60 finished.\n"
+            "On LDN they reported slightly better mental quality of life: mood, pain and how they rated "
+            "their own thinking.\n"
+            "Physical quality of life did not change.\n"
+            "There were no serious side effects; some people had vivid dreams."
+        ),
+        "certainty": "low",
+        "certainty_reasons": ["imprecision", "inconsistency"],
+        "certainty_explanation": (
+            "A randomised, placebo-controlled trial, but small and short: the gains were modest, some "
+            "only just reached statistical significance, and a similar trial found no difference."
+        ),
+    },
+    "sharafaddinzadeh-2010-quality-of-life-trial": {
+        "key_messages": (
+            "96 people with relapsing-remitting or secondary-progressive MS took LDN and a dummy pill in "
+            "turn, over 17 weeks.\n"
+            "Quality of life was no different on LDN than on the dummy pill, in any part of the "
+            "questionnaire.\n"
+            "The authors considered LDN relatively safe.\n"
+            "A trial of this size could miss a small benefit."
+        ),
+        "certainty": "low",
+        "certainty_reasons": ["imprecision", "inconsistency"],
+        "certainty_explanation": (
+            "A randomised, placebo-controlled trial, but with 96 people too small to rule out a small "
+            "effect, and a similar trial found a modest gain."
+        ),
+    },
+    "turel-2015-chart-review": {
+        "key_messages": (
+            "Researchers looked back at the records of 215 people who took LDN at one US MS clinic.\n"
+            "They studied side effects, tolerability and why people stopped LDN.\n"
+            "We have not yet checked the findings against the paper, so we do not report them.\n"
+            "With no comparison group, a study like this cannot show whether LDN works."
+        ),
+        "certainty": "very_low",
+        "certainty_reasons": ["risk_of_bias"],
+        "certainty_explanation": ("Clinic records kept for care, not research, and no comparison group."),
+    },
+    "ludwig-2016-long-term-cohort": {
+        "key_messages": (
+            "This study looked back at 54 people with relapsing-remitting MS at one US clinic.\n"
+            "23 took LDN alone and 31 took it with glatiramer acetate.\n"
+            "MRI scans, blood tests and a timed walk showed no significant differences, and people on "
+            "LDN alone did not get worse.\n"
+            "Everyone took LDN, so the study cannot show whether LDN kept them stable."
+        ),
+        "certainty": "very_low",
+        "certainty_reasons": ["risk_of_bias", "imprecision"],
+        "certainty_explanation": (
+            "A small look back at records: people were not randomly assigned, and nobody went without LDN."
+        ),
+    },
+    "raknes-2017-prescription-database": {
+        "key_messages": (
+            "Norwegian researchers used national prescription records of 341 people with MS who started "
+            "LDN in 2013.\n"
+            "In the two years after starting, they collected MS drugs and symptom medicines as often as in "
+            "the two years before.\n"
+            "Prescriptions are only a rough sign of how people are: symptoms and disability were not "
+            "measured.\n"
+            "LDN did not seem to replace other treatments, but the study cannot show whether it helped."
+        ),
+        "certainty": "very_low",
+        "certainty_reasons": ["risk_of_bias", "indirectness"],
+        "certainty_explanation": (
+            "No comparison group, and prescriptions counted instead of how people felt or moved."
+        ),
+    },
+}
 
 
 RESOURCES = [
@@ -498,6 +604,7 @@ def load(team) -> tuple[dict[str, Study], Article]:
 
 def _study(data: dict, team) -> Study:
     fields = {key: value for key, value in data.items() if key != "slug"}
+    fields.update(ASSESSMENTS[data["slug"]], reviewed_by=team, reviewed_at=REVIEWED_ON)
     study, _ = Study.objects.update_or_create(slug=data["slug"], defaults=fields)
     study.full_clean()
     if not study.is_published:

@@ -19,6 +19,8 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from ldnsite.http import site_url as site_url_of
+
 from . import infographic
 from .models import Article, Study
 
@@ -37,10 +39,6 @@ class EmbedCode:
     embed_url: str
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def public_studies(article: Article) -> list[Study]:
     """The article's published studies, strongest evidence first (one query)."""
     return list(
@@ -51,16 +49,17 @@ def public_studies(article: Article) -> list[Study]:
     )
 
 
-def build_infographic(article: Article, studies: list[Study]) -> infographic.Infographic:
+def build_infographic(article: Article, studies: list[Study], *, site_url: str) -> infographic.Infographic:
     return infographic.build(
-        article, studies, site_name=settings.SITE_NAME, article_url=absolute(article.get_absolute_url())
+        article, studies, site_name=settings.SITE_NAME, article_url=site_url + article.get_absolute_url()
     )
 
 
-def embed_code(article: Article, studies: list[Study]) -> EmbedCode:
-    """The iframe, with a fallback link and a credit line, for `article` and its published `studies`."""
+def embed_code(article: Article, studies: list[Study], *, site_url: str) -> EmbedCode:
+    """The iframe, with a fallback link and a credit line, for `article` and its published `studies`, with
+    addresses on `site_url` (ldnsite.http.site_url)."""
     embed_url = reverse("articles:embed", kwargs={"slug": article.slug})
-    page_url = absolute(article.get_absolute_url())
+    page_url = site_url + article.get_absolute_url()
     # The size from the picture's layout alone: drawing it cost more than the rest of the article's section.
     height = infographic.height(article, studies, site_name=settings.SITE_NAME, article_url=page_url)
     article_url = escape(page_url)
@@ -68,7 +67,7 @@ def embed_code(article: Article, studies: list[Study]) -> EmbedCode:
     # f-strings, not format_html: the result must stay plain text, escaped again when shown in the textarea.
     # The inline style is for the host page (ours never has one); a host whose CSP forbids it loses only that.
     code = (
-        f'<iframe src="{escape(absolute(embed_url))}" title="{title}" width="{infographic.WIDTH}" '
+        f'<iframe src="{escape(site_url + embed_url)}" title="{title}" width="{infographic.WIDTH}" '
         f'height="{height + EMBED_CHROME_HEIGHT}" style="max-width: 100%; border: 0" '
         'loading="lazy">\n'
         f'  <a href="{article_url}">{escape(article.title)}</a>\n'
@@ -108,7 +107,7 @@ def _cacheable(
 @require_safe
 def infographic_svg(request: HttpRequest, slug: str) -> HttpResponse:
     article, studies = _published_article_with_studies(slug)
-    picture = build_infographic(article, studies)
+    picture = build_infographic(article, studies, site_url=site_url_of(request))
     response = HttpResponse(picture.svg, content_type="image/svg+xml; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{article.slug}-studies.svg"'
     return _cacheable(request, response, picture)
@@ -119,17 +118,18 @@ def infographic_svg(request: HttpRequest, slug: str) -> HttpResponse:
 @csp_replace({"frame-ancestors": ["*"]})
 def embed(request: HttpRequest, slug: str) -> HttpResponse:
     article, studies = _published_article_with_studies(slug)
-    picture = build_infographic(article, studies)
+    site_url = site_url_of(request)
+    picture = build_infographic(article, studies, site_url=site_url)
     # No request in the context: no context processor runs, so nothing reads the session or the user.
     html = render_to_string(
         "articles/embed.html",
         {
             "article": article,
             "studies": studies,
-            "rows": [{"study": study, "url": absolute(study.get_absolute_url())} for study in studies],
+            "rows": [{"study": study, "url": site_url + study.get_absolute_url()} for study in studies],
             "picture": picture,
             "site_name": settings.SITE_NAME,
-            "article_url": absolute(article.get_absolute_url()),
+            "article_url": site_url + article.get_absolute_url(),
             "svg_url": reverse("articles:infographic", kwargs={"slug": article.slug}),
             "disclaimer": infographic.DISCLAIMER,
         },

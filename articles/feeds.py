@@ -2,8 +2,11 @@
 
 Readers treat an item's description (RSS) and summary (Atom, type="html") as HTML, so plain text goes out
 HTML-escaped: a summary quoting "<script>" shows those characters and runs nothing. Every address is built
-from settings.SITE_URL, so a feed fetched through a proxy or an internal host name still links to the site.
+on ldnsite.http.site_url: settings.SITE_URL when set (a feed fetched through a proxy or an internal host name
+still links to the public site), else the address the feed was fetched from.
 """
+
+import copy
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -11,7 +14,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .metadata import absolute_url, study_facts, study_heading, study_reference
+from ldnsite.http import site_url
+
+from .metadata import study_facts, study_heading, study_reference
 from .models import Article, Study
 
 FEED_ITEMS = 30
@@ -21,18 +26,25 @@ class SiteFeed(Feed):
     language = "en-gb"
     list_url_name = ""
     feed_url_name = ""
+    site_url = ""
+
+    def __call__(self, request, *args, **kwargs):
+        # One instance serves every request (urls.py): each request gets a copy that knows its site address.
+        feed = copy.copy(self)
+        feed.site_url = site_url(request)
+        return Feed.__call__(feed, request, *args, **kwargs)
 
     def link(self) -> str:
-        return absolute_url(reverse(self.list_url_name))
+        return self.site_url + reverse(self.list_url_name)
 
     def feed_url(self) -> str:
-        return absolute_url(reverse(self.feed_url_name))
+        return self.site_url + reverse(self.feed_url_name)
 
     def author_name(self) -> str:
         return settings.SITE_NAME
 
     def item_link(self, item) -> str:
-        return absolute_url(item.get_absolute_url())
+        return self.site_url + item.get_absolute_url()
 
     def item_pubdate(self, item):
         return item.published_at

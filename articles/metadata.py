@@ -16,11 +16,6 @@ SCHEMA = "https://schema.org"
 MULTIPLE_SCLEROSIS = {"@type": "MedicalCondition", "name": "Multiple sclerosis"}
 
 
-def absolute_url(path: str) -> str:
-    """The public address of a path on this site (settings.SITE_URL, not the host a request came in on)."""
-    return f"{settings.SITE_URL}{path}"
-
-
 def study_facts(study: Study) -> str:
     """One plain sentence a reader can weigh a study by: design, size and evidence level."""
     level = study.evidence_level_description
@@ -73,7 +68,8 @@ def scholarly_article(study: Study) -> dict[str, Any]:
         "@type": "ScholarlyArticle",
         "name": study.title,
         "author": [{"@type": "Person", "name": author.full} for author in parse_authors(study.authors)],
-        "datePublished": str(study.year),
+        # As precise as the journal gives it (YYYY-MM or YYYY-MM-DD), else the year alone.
+        "datePublished": study.publication_date or str(study.year),
         "isPartOf": _periodical(study),
     }
     if details.start_page:
@@ -89,25 +85,26 @@ def scholarly_article(study: Study) -> dict[str, Any]:
     return data
 
 
-def _summary_page(study: Study) -> dict[str, str]:
+def _summary_page(study: Study, site_url: str) -> dict[str, str]:
     """This site's page about the paper: the page whose main entity the paper is."""
-    return {"@type": "WebPage", "@id": absolute_url(study.get_absolute_url())}
+    return {"@type": "WebPage", "@id": site_url + study.get_absolute_url()}
 
 
-def study_json_ld(study: Study) -> dict[str, Any]:
-    """A study summary page: its main entity is the paper it summarises."""
+def study_json_ld(study: Study, *, site_url: str) -> dict[str, Any]:
+    """A study summary page: its main entity is the paper it summarises. `site_url`: ldnsite.http.site_url."""
     return {
         "@context": SCHEMA,
         **scholarly_article(study),
         "description": study_facts(study),
         "about": MULTIPLE_SCLEROSIS,
-        "mainEntityOfPage": _summary_page(study),
+        "mainEntityOfPage": _summary_page(study, site_url),
     }
 
 
-def article_json_ld(article: Article) -> dict[str, Any]:
-    """An article page: a medical web page for patients, citing the published study summaries it discusses."""
-    url = absolute_url(article.get_absolute_url())
+def article_json_ld(article: Article, *, site_url: str) -> dict[str, Any]:
+    """An article page: a medical web page for patients, citing the published study summaries it discusses.
+    `site_url`: ldnsite.http.site_url."""
+    url = site_url + article.get_absolute_url()
     data: dict[str, Any] = {
         "@context": SCHEMA,
         "@type": "MedicalWebPage",
@@ -120,11 +117,14 @@ def article_json_ld(article: Article) -> dict[str, Any]:
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat(),
         "lastReviewed": article.last_reviewed_on.isoformat() if article.last_reviewed_on else None,
-        "author": {"@type": "Person", "name": article.author.display_name},
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute_url("/")},
+        "author": {
+            "@type": "Organization" if article.author.is_team_account else "Person",
+            "name": article.author.display_name,
+        },
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": site_url + "/"},
         "about": MULTIPLE_SCLEROSIS,
         "citation": [
-            {**scholarly_article(study), "mainEntityOfPage": _summary_page(study)}
+            {**scholarly_article(study), "mainEntityOfPage": _summary_page(study, site_url)}
             for study in public_studies(article)
         ],
     }

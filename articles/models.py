@@ -1,15 +1,23 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from ldnsite.choices import MSType
 from ldnsite.markdown import MAX_LENGTH
 
 from .managers import ArticleQuerySet, StudyQuerySet
-from .validators import validate_doi, validate_not_future_year, validate_pmid, validate_registry_id
+from .validators import (
+    validate_doi,
+    validate_not_future_year,
+    validate_pmid,
+    validate_publication_date,
+    validate_registry_id,
+)
 
 SLUG_TAKEN = "Another entry already uses this web address (slug). Choose a different one."
 
@@ -43,6 +51,43 @@ class Study(models.Model):
         DOI = "doi", "DOI"
         PMID = "pmid", "PubMed ID"
         REGISTRY_ID = "registry_id", "Trial registry number"
+
+    class Certainty(models.TextChoices):
+        """How sure the editors are that the result is close to the truth (GRADE's four grades). It is
+        about this study's result, not its design: the evidence level says what kind of study it was."""
+
+        HIGH = "high", "High"
+        MODERATE = "moderate", "Moderate"
+        LOW = "low", "Low"
+        VERY_LOW = "very_low", "Very low"
+
+    class CertaintyReason(models.TextChoices):
+        """What lowered the certainty, in GRADE's terms."""
+
+        RISK_OF_BIAS = "risk_of_bias", "Risk of bias"
+        IMPRECISION = "imprecision", "Imprecision"
+        INCONSISTENCY = "inconsistency", "Inconsistency"
+        INDIRECTNESS = "indirectness", "Indirectness"
+        PUBLICATION_BIAS = "publication_bias", "Publication bias"
+
+    # What each certainty and each reason means, in the words readers see on the study page.
+    CERTAINTY_MEANINGS = {
+        Certainty.HIGH: "Further research is very unlikely to change this result.",
+        Certainty.MODERATE: "Further research may change this result.",
+        Certainty.LOW: "Further research is likely to change this result.",
+        Certainty.VERY_LOW: "We are very unsure: the real effect may be quite different.",
+    }
+    REASON_MEANINGS = {
+        CertaintyReason.RISK_OF_BIAS: "the way the study was done could have tilted the result "
+        "(for example no comparison group, no blinding, or many people dropping out)",
+        CertaintyReason.IMPRECISION: "few people took part, so the result could easily be due to chance",
+        CertaintyReason.INCONSISTENCY: "other studies of the same question found different results",
+        CertaintyReason.INDIRECTNESS: "the people, dose or measures differ from the question readers "
+        "care about (for example prescriptions counted instead of symptoms)",
+        CertaintyReason.PUBLICATION_BIAS: "studies that found nothing may have gone unpublished",
+    }
+    KEY_MESSAGES_MIN = 3
+    KEY_MESSAGES_MAX = 5
 
     # Oxford CEBM-style levels: 1 is the strongest kind of evidence, 5 the weakest.
     LEVEL_BY_DESIGN = {
@@ -78,6 +123,13 @@ class Study(models.Model):
     citation_details = models.CharField(
         "volume, issue and pages", max_length=100, blank=True, help_text="For example 68(2):145-50."
     )
+    publication_date = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_publication_date],
+        help_text="The issue's month as YYYY-MM (2010-08), or the day as YYYY-MM-DD; in the year above. "
+        "Empty: the year alone.",
+    )
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[validate_doi])
     pmid = models.CharField("PubMed ID", max_length=20, blank=True, validators=[validate_pmid])
     registry_id = models.CharField(
@@ -105,6 +157,31 @@ class Study(models.Model):
     checked_facts = models.JSONField(
         default=list, blank=True, help_text="Facts an editor has confirmed against the paper or registry."
     )
+    key_messages = models.TextField(
+        "key messages",
+        blank=True,
+        validators=[MaxLengthValidator(2_000)],
+        help_text="Plain text, one message per line: 3 to 5 short points for readers.",
+    )
+    certainty = models.CharField("certainty of the result", max_length=12, choices=Certainty, blank=True)
+    certainty_reasons = models.JSONField(
+        "why certainty is lower", default=list, blank=True, help_text="What lowered the certainty."
+    )
+    certainty_explanation = models.CharField(
+        "certainty in a sentence",
+        max_length=300,
+        blank=True,
+        help_text="Optional: the reasons for this study in plain words.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_studies",
+        help_text="The editor who last checked this summary against the paper.",
+    )
+    reviewed_at = models.DateField("reviewed on", null=True, blank=True)
 
     objects = StudyQuerySet.as_manager()
 
@@ -130,6 +207,12 @@ class Study(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:study_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.publication_date and self.year and not self.publication_date.startswith(f"{self.year}-"):
+            raise ValidationError(
+                {"publication_date": f"The publication date must be in {self.year}, the year of the study."}
+            )
 
     @property
     def first_author(self) -> str:
@@ -170,6 +253,40 @@ class Study(models.Model):
             return f"https://clinicaltrials.gov/study/{self.registry_id}"
         return ""
 
+    @property
+    def is_public(self) -> bool:
+        """Passes the public door (published and not scheduled for later), without a query."""
+        return self.is_published and self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def key_message_list(self) -> list[str]:
+        return [line.strip() for line in self.key_messages.splitlines() if line.strip()]
+
+    def key_messages_problem(self, *, published: bool) -> str:
+        """Why the key messages cannot stand as they are ("" if they can): at most KEY_MESSAGES_MAX
+        always, and at least KEY_MESSAGES_MIN once the summary is public."""
+        count = len(self.key_message_list)
+        low, high = self.KEY_MESSAGES_MIN, self.KEY_MESSAGES_MAX
+        if count > high or (published and count < low):
+            return (
+                f"A published summary needs {low} to {high} key messages, one per line; "
+                f"there {'is' if count == 1 else 'are'} {count}."
+            )
+        return ""
+
+    @property
+    def certainty_meaning(self) -> str:
+        return self.CERTAINTY_MEANINGS.get(self.certainty, "")
+
+    @property
+    def certainty_reason_list(self) -> list[dict[str, str]]:
+        """The reasons ticked, in the order of the choices, each with its label and what it means."""
+        return [
+            {"label": label, "meaning": self.REASON_MEANINGS[value]}
+            for value, label in self.CertaintyReason.choices
+            if value in self.certainty_reasons
+        ]
+
     def is_checked(self, fact: str) -> bool:
         return fact in self.checked_facts
 
@@ -189,8 +306,12 @@ class Article(models.Model):
     status = models.CharField(max_length=12, choices=PublicationStatus, default=PublicationStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Shown to readers as "Evidence current to": the name stays, the structured data reads it too.
     last_reviewed_on = models.DateField(
-        null=True, blank=True, help_text="When an editor last checked the article against the evidence."
+        "evidence current to",
+        null=True,
+        blank=True,
+        help_text="When an editor last checked the article against the evidence.",
     )
     studies = models.ManyToManyField(
         Study, blank=True, related_name="articles", verbose_name="studies discussed"

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.utils import timezone
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_PATTERN = re.compile(r"^[1-9]\d{0,8}$")
 REGISTRY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]{3,40}$")
+PUBLICATION_DATE_PATTERN = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 
 
 def validate_doi(value: str) -> None:
@@ -31,3 +33,16 @@ def validate_registry_id(value: str) -> None:
 def validate_not_future_year(value: int) -> None:
     if value > timezone.now().year:
         raise ValidationError(f"{value} is in the future: enter the year the study was published.")
+
+
+def validate_publication_date(value: str) -> None:
+    """A paper's publication date as precise as the journal gives it: YYYY-MM-DD, or YYYY-MM (an issue's
+    month). ISO 8601 either way, as schema.org's datePublished takes it."""
+    if not PUBLICATION_DATE_PATTERN.fullmatch(value):
+        raise ValidationError(
+            "Enter the date as YYYY-MM-DD, or as YYYY-MM when the journal gives only the month (2010-08)."
+        )
+    try:
+        datetime.date.fromisoformat(value if len(value) == 10 else f"{value}-01")
+    except ValueError:
+        raise ValidationError(f"{value} is not a date in the calendar.") from None

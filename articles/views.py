@@ -55,7 +55,8 @@ class SectionDetailView(DetailView):
     it is kept as HTML with `pagecache.remember`, like the comment list, until the subject's page is
     refreshed: a reader's page then costs neither the section's related-object queries nor its rendering.
     `section_templates` names the parts ("head" for the link-preview tags, "body" for the page itself); they
-    get only the subject and the site's name, never the request, so nothing of the reader can end up in them.
+    get only the subject, the site's name and whether the reader is an editor (whose render is never kept),
+    never the request, so nothing of the reader can end up in a kept section.
     """
 
     section_templates: dict[str, str] = {}
@@ -67,16 +68,17 @@ class SectionDetailView(DetailView):
     def get_section(self) -> dict[str, str]:
         subject = self.object
 
+        site = site_context(self.request)
+        editor = privileges(self.request).is_editor
+
         def render() -> dict[str, str]:
             prefetch_related_objects([subject], *self.section_prefetch())
-            context = {
-                self.context_object_name: subject,
-                **site_context(self.request),
-            }
+            # Only editors' sections show what needs fixing (for_editor), and theirs are never kept.
+            context = {self.context_object_name: subject, "for_editor": editor, **site}
             return {part: render_to_string(name, context) for part, name in self.section_templates.items()}
 
-        editor = privileges(self.request).is_editor
-        parts = None if editor else ("section", subject._meta.label, subject.pk)
+        # Its absolute links are on the site's address, which is the request's host without DJANGO_SITE_URL.
+        parts = None if editor else ("section", site["site_url"], subject._meta.label, subject.pk)
         return pagecache.remember(parts, render, page=subject.get_absolute_url())
 
     def get_context_data(self, **kwargs):
@@ -168,7 +170,7 @@ class StudyDetailView(SectionDetailView):
     }
 
     def get_queryset(self):
-        return with_thread(Study.objects.visible_to(privileges(self.request)))
+        return with_thread(Study.objects.visible_to(privileges(self.request)).select_related("reviewed_by"))
 
     def section_prefetch(self) -> list:
         visible = Article.objects.visible_to(privileges(self.request))

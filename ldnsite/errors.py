@@ -1,13 +1,13 @@
-"""Error pages that do not depend on the database: the branded 503 shown while PostgreSQL is unreachable, or
-while signing in is paused because its rate limits cannot be counted."""
+"""Error pages that do not depend on the database: the branded 500 for a fault, and the branded 503 shown
+while PostgreSQL is unreachable, or while signing in is paused because its rate limits cannot be counted.
+(The 404 is Django's own view with templates/404.html: a missing page has a working site around it.)"""
 
 import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
-from django.views import defaults
 
 from .context_processors import site
 
@@ -24,6 +24,11 @@ PLAIN_UNAVAILABLE = (
     '<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Briefly unavailable</title>'
     "</head><body><h1>Briefly unavailable</h1><p>Nothing you wrote is lost. Please try again in a minute."
     "</p></body></html>"
+)
+PLAIN_SERVER_ERROR = (
+    '<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Something went wrong</title>'
+    "</head><body><h1>Something went wrong on our side</h1><p>This page could not be shown. Please try again"
+    " later.</p></body></html>"
 )
 
 
@@ -71,7 +76,13 @@ def marked_unavailable(request: HttpRequest | None, response: HttpResponse, *, r
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: a database outage becomes the 503 page; anything else is Django's plain 500."""
+    """handler500: a database outage becomes the 503 page; anything else the branded 500 page, rendered like
+    the 503 without the request (the session, the user, the cache or the database may be what failed)."""
     if is_database_outage(sys.exc_info()[1]):
         return unavailable(request)
-    return defaults.server_error(request)
+    try:
+        body = render_to_string("500.html", {**site(request), "outage": True})
+    except Exception:  # the page for a broken site must not break
+        logger.exception("the 500 template failed")
+        body = PLAIN_SERVER_ERROR
+    return HttpResponseServerError(body)

@@ -24,6 +24,12 @@ class StoredDocument(Expression):
         super().__init__()
         self.table = model._meta.db_table
 
+    def relabeled_clone(self, change_map):
+        """Follow the table when Django renames it, as it does inside a subquery (`U0`)."""
+        clone = self.copy()
+        clone.table = change_map.get(self.table, self.table)
+        return clone
+
     def as_sql(self, compiler, connection):
         column = connection.ops.quote_name(DOCUMENT_COLUMN)
         return f"{compiler.quote_name_unless_alias(self.table)}.{column}", []

@@ -12,6 +12,7 @@ which accepts it only while this VERSION is the one that made it.
 import hashlib
 import re
 from importlib import metadata
+from xml.etree import ElementTree as etree
 
 import markdown as python_markdown
 import nh3
@@ -36,7 +37,7 @@ CACHE_SECONDS = 24 * 60 * 60
 # the link rules, a new MEDIA_URL): rows that keep HTML made by another VERSION are rendered again when read,
 # and cached results are keyed by it. An upgrade of python-markdown or nh3 (a sanitizer fix above all)
 # changes VERSION by itself.
-REVISION = 1
+REVISION = 2
 VERSION = f"{REVISION}/markdown-{python_markdown.__version__}/nh3-{metadata.version('nh3')}"
 USER_LINK_REL = "nofollow noopener noreferrer ugc"
 
@@ -52,8 +53,13 @@ ALLOWED_ATTRIBUTES = {
     "sup": {"id"},
     "li": {"id"},
     "ol": {"start"},
+    "div": {"role", "tabindex", "aria-label"},
 }
-ALLOWED_CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
+ALLOWED_CLASSES = {"div": {"footnote", "table-scroll"}, "a": {"footnote-ref", "footnote-backref"}}
+# The box _TablesInLabelledBoxes puts round a table. Raw HTML in the text is escaped before parsing, so only
+# that processor can make these attributes; the filter still holds them to the values it writes.
+_TABLE_BOX = {"role": "region", "tabindex": "0"}
+TABLE_LABEL_CHARS = 120
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _FOOTNOTE_ID = re.compile(r"^fn(ref)?:[\w-]{1,40}$")
@@ -70,6 +76,8 @@ def is_local_media(url: str) -> bool:
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "div" and attribute in _TABLE_BOX:
+        return value if value == _TABLE_BOX[attribute] else None
     if attribute == "id":
         return value if _FOOTNOTE_ID.match(value) else None
     if attribute == "align":
@@ -109,6 +117,29 @@ class _OutsideImagesAsLinks(Treeprocessor):
         return None
 
 
+class _TablesInLabelledBoxes(Treeprocessor):
+    """A table too wide for the screen scrolls inside its own box, which keyboard users can reach (tabindex)
+    and screen readers announce by the table's column headings, instead of widening the whole page."""
+
+    def run(self, root):
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag != "table":
+                    continue
+                headings = ", ".join(
+                    " ".join("".join(th.itertext()).split()) for th in child.iter("th")
+                ).strip(", ")
+                label = f"Table: {headings}" if headings else "Table"
+                if len(label) > TABLE_LABEL_CHARS:
+                    label = label[: TABLE_LABEL_CHARS - 1].rstrip(", ") + "…"
+                box = etree.Element("div", {"class": "table-scroll", **_TABLE_BOX, "aria-label": label})
+                box.tail, child.tail = child.tail, None
+                parent.remove(child)
+                box.append(child)
+                parent.insert(index, box)
+        return None
+
+
 def _markdown() -> python_markdown.Markdown:
     md = python_markdown.Markdown(
         extensions=["tables", "fenced_code", "footnotes", "sane_lists"],
@@ -119,6 +150,7 @@ def _markdown() -> python_markdown.Markdown:
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_OutsideImagesAsLinks(md), "outside_images_as_links", 0)
+    md.treeprocessors.register(_TablesInLabelledBoxes(md), "tables_in_labelled_boxes", 0)
     return md
 
 

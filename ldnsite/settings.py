@@ -40,9 +40,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 SITE_NAME = "ldnsite"
-# The public address, for links in e-mails (the worker that builds or sends them has no request). Production
-# must set it (a deploy check); make run sets it from the address it serves.
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# The public address, for absolute links (ldnsite.http.site_url). Unset, pages take the address a request came
+# in on; e-mail, which the worker builds with no request, needs it: production must set it (a deploy check),
+# and make run sets it from the address it serves.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "ldnsite.moderation",
     "ldnsite.comments",
     "ldnsite.search",
+    "ldnsite.pages",
     "articles",
     "testimonials",
     "ldnsite.demo",
@@ -123,6 +125,12 @@ SITE_LINKS = {
     "display_name": "account_display_name",
     "moderation": "moderation:queue",
     "admin": "admin:index",
+    "about": "pages:about",
+    "editorial_policy": "pages:editorial_policy",
+    "privacy": "pages:privacy",
+    "terms": "pages:terms",
+    "guidelines": "pages:guidelines",
+    "contact": "pages:contact",
 }
 
 # --- Database ---------------------------------------------------------------------------------------------
@@ -314,6 +322,14 @@ TESTIMONIALS_LIVE_PREVIEW = False
 # --- Search -----------------------------------------------------------------------------------------------
 # (searches allowed, per seconds) from one address; full-text queries cost more than a cached page.
 SEARCH_RATE_LIMIT = (int(os.environ.get("DJANGO_SEARCH_PER_MINUTE", "120")), 60)
+
+# --- Contact form (ldnsite.pages) ------------------------------------------------------------------------
+# Where /contact/ messages go: DJANGO_CONTACT_EMAIL (comma-separated), else every active account that may edit
+# the site pages (the Editors group), else DJANGO_ADMINS.
+CONTACT_EMAILS = env_list("DJANGO_CONTACT_EMAIL")
+# (messages allowed, per seconds), counted per sender's address and per client IP address.
+CONTACT_RATE_PER_ADDRESS = (3, 60 * 60)
+CONTACT_RATE_PER_IP = (5, 60 * 60)
 
 # --- E-mail -----------------------------------------------------------------------------------------------
 # Every e-mail (reply notifications, moderators' decisions, allauth's confirmations and resets, error reports

@@ -12,6 +12,7 @@ from testimonials import sitemaps as experience_sitemaps
 from . import editor, health, mfa
 from .accounts import data as member_data
 from .accounts import views as member_views
+from .pages import sitemaps as page_sitemaps
 from .search import sitemaps as site_sitemaps
 from .search import views as search_views
 
@@ -23,7 +24,9 @@ admin.site.site_title = "ldnsite admin"
 handler500 = "ldnsite.errors.server_error"
 
 # Each app offers its own sitemaps; the site composes them into the one /sitemap.xml.
-SITEMAPS = site_sitemaps.merge(evidence_sitemaps.SITEMAPS, experience_sitemaps.SITEMAPS)
+SITEMAPS = site_sitemaps.merge(
+    evidence_sitemaps.SITEMAPS, experience_sitemaps.SITEMAPS, page_sitemaps.SITEMAPS
+)
 
 
 urlpatterns = [
@@ -36,6 +39,10 @@ urlpatterns = [
     # allauth's two-factor set-up, finished without a second code and returning to the page asked for.
     path("accounts/2fa/totp/activate/", mfa.activate_totp, name="mfa_activate_totp"),
     path("accounts/2fa/recovery-codes/", mfa.view_recovery_codes, name="mfa_view_recovery_codes"),
+    # "Send the e-mail again" on allauth's "confirm your address" page; before allauth's confirm-email/<key>/.
+    path(
+        "accounts/confirm-email/resend/", member_views.resend_confirmation, name="account_resend_confirmation"
+    ),
     path("accounts/", include("allauth.urls")),
     path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx_markdownify"),
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload_image, name="markdownx_upload"),
@@ -47,6 +54,7 @@ urlpatterns = [
     path("healthz/ready", health.ready, name="healthz_ready"),
     path("search/", include("ldnsite.search.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("ldnsite.pages.urls")),
     path("robots.txt", search_views.robots_txt, name="robots_txt"),
     # The home page is the site's (shared code links to it as "home"); the articles app draws it.
     path("", evidence_views.home, name="home"),

@@ -38,7 +38,10 @@ DOSE_ERROR_CODES = (
     "max_whole_digits",
 )
 RISK_FIELDS = ("title", "narrative", "side_effects_other", "other_treatments")
-DECLARATION_TEXT = "I am 18 or older and this is my own experience"
+DECLARATION_TEXT = (
+    "I am 18 or older and this is my own experience, or that of the person with MS I care for, told with "
+    "their agreement"
+)
 
 
 class DoseField(forms.DecimalField):
@@ -216,7 +219,8 @@ class SubmitTestimonialForm(TestimonialForm):
     declaration = forms.BooleanField(
         label=DECLARATION_TEXT,
         error_messages={
-            "required": "Please confirm that you are 18 or older and that this is your own experience."
+            "required": "Please confirm that you are 18 or older and that this is your own experience, or "
+            "that of the person you care for, told with their agreement."
         },
     )
     consent = forms.BooleanField(

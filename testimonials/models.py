@@ -16,13 +16,24 @@ from .managers import TestimonialQuerySet
 NARRATIVE_MAX_LENGTH = 10_000
 DOSE_MIN_MG = Decimal("0.1")
 DOSE_MAX_MG = Decimal("20")
-# The consent wording members agree to. Change the text -> change the version: both are stored on each story.
-CONSENT_VERSION = "2026-11-25"
-CONSENT_TEXT = (
-    "I agree that ldnsite publishes this account of my health, including my type of MS, my LDN dose, what "
-    "changed and any side effects, for anyone to read after a moderator approves it. I can withdraw it at "
-    "any time, and it then disappears from the site."
-)
+# The consent wording members agree to. Change the text -> add a version: each story stores the version it
+# was given under, and CONSENT_TEXTS keeps every version's words for the member's download.
+CONSENT_TEXTS = {
+    "2026-11-25": (
+        "I agree that ldnsite publishes this account of my health, including my type of MS, my LDN dose, "
+        "what changed and any side effects, for anyone to read after a moderator approves it. I can withdraw "
+        "it at any time, and it then disappears from the site."
+    ),
+    # Issue 17: a carer writes about someone else's health, which the first wording did not allow for.
+    "2026-12-05": (
+        "I agree that ldnsite publishes this account of my health, or of the health of the person with MS I "
+        "care for, including the type of MS, the LDN dose, what changed and any side effects, for anyone to "
+        "read after a moderator approves it. If I write as a carer, that person has agreed to it being "
+        "published. I can withdraw it at any time, and it then disappears from the site."
+    ),
+}
+CONSENT_VERSION = "2026-12-05"
+CONSENT_TEXT = CONSENT_TEXTS[CONSENT_VERSION]
 
 # Bounded repeats (RFC 5321 lengths): an unbounded "[\w.+-]+@" rescans every run of letters, quadratic in
 # the text length (a 1 MB narrative took hours to be refused).

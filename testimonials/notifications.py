@@ -1,8 +1,10 @@
 """E-mail to a testimonial's author about a moderator's decision, queued in the decision's transaction."""
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
+
+from ldnsite.http import absolute_url
 
 SUBJECTS = {
     "approved": "Your experience is published",
@@ -26,8 +28,9 @@ def send_decision(testimonial_id: int, decision: str) -> None:
         "revision": revision,
         "decision": decision,
         "member": testimonial.author,
-        "mine_url": settings.SITE_URL + "/testimonials/mine/",
-        "public_url": settings.SITE_URL + testimonial.get_absolute_url(),
+        # Built where no request says the host (the worker may build it): DJANGO_SITE_URL.
+        "mine_url": absolute_url(reverse("testimonials:mine")),
+        "public_url": absolute_url(testimonial.get_absolute_url()),
     }
     send_mail(
         subject=f"[ldnsite] {SUBJECTS[decision]}",

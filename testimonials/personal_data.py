@@ -2,7 +2,7 @@
 (ldnsite.accounts.personal_data, registered in apps.py)."""
 
 from . import moderation
-from .models import CONSENT_TEXT, CONSENT_VERSION, Testimonial, TestimonialContent
+from .models import CONSENT_TEXTS, Testimonial, TestimonialContent
 
 
 def _content(content: TestimonialContent) -> dict:
@@ -29,7 +29,7 @@ def export(member) -> list[dict]:
             "consent": {
                 "version": t.consent_version,
                 "given_at": t.consented_at,
-                "text": CONSENT_TEXT if t.consent_version == CONSENT_VERSION else None,
+                "text": CONSENT_TEXTS.get(t.consent_version),
             },
             "created_at": t.created_at,
             "submitted_at": t.submitted_at,

@@ -85,7 +85,8 @@ def test_load_demo_is_idempotent_and_publishes_everything(client, settings):
     assert article.studies.count() == 6
     assert Resource.objects.count() == article.resources.count() >= 3
     html = client.get(article.get_absolute_url()).content.decode()
-    assert html.count("study-card") == 6
+    assert html.count('class="reference"') == 6
+    assert html.count('<sup class="citation">') >= 6  # the demo article cites every study inline
 
 
 @pytest.mark.django_db
@@ -148,3 +149,25 @@ def test_a_member_reaches_their_own_stories_from_every_page_header(client, membe
         assert '<a href="/testimonials/mine/">Your stories</a>' in header
     mine = client.get("/testimonials/mine/").content.decode().split("</header>", 1)[0]
     assert '<a href="/testimonials/mine/" aria-current="page">Your stories</a>' in mine
+
+
+@pytest.mark.django_db
+def test_demo_studies_cite_every_author_and_date_the_papers_that_could_be_checked(client):
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    gironi = Study.objects.get(slug__startswith="gironi")
+
+    bibtex = client.get(gironi.get_absolute_url() + "cite.bib").content.decode()
+
+    assert "others" not in bibtex and "..." not in gironi.authors
+    assert gironi.authors.count(",") == 16 and gironi.authors.endswith("Comi G, Martino G")
+    page = client.get(gironi.get_absolute_url()).content.decode()
+    assert '"datePublished": "2008-09"' in page
+
+
+@pytest.mark.django_db
+def test_the_demo_article_is_credited_to_the_editorial_team_as_an_organization(client):
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    page = client.get(Article.objects.get().get_absolute_url()).content.decode()
+
+    assert '"author": {"@type": "Organization", "name": "ldnsite editorial team"}' in page

@@ -9,8 +9,8 @@ from ldnsite import pagecache
 register = template.Library()
 
 
-@register.simple_tag
-def article_embed_code(article: Article) -> EmbedCode | None:
+@register.simple_tag(takes_context=True)
+def article_embed_code(context, article: Article) -> EmbedCode | None:
     """The embed code for a published article with at least one published study, else None.
 
     Works on the studies the article page has already prefetched (editors' include drafts), so it costs no
@@ -23,6 +23,10 @@ def article_embed_code(article: Article) -> EmbedCode | None:
         return None
     # Drawing the picture to learn its height costs more than the rest of the page: keep the result until
     # the article's page changes (a change to the article or to a study it discusses refreshes it).
+    # Its addresses are on the site's address (ldnsite.http.site_url), which may be the request's host.
+    site_url = context["site_url"]
     return pagecache.remember(
-        ("embed-code", article.pk), lambda: embed_code(article, studies), page=article.get_absolute_url()
+        ("embed-code", site_url, article.pk),
+        lambda: embed_code(article, studies, site_url=site_url),
+        page=article.get_absolute_url(),
     )

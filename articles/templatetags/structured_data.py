@@ -24,20 +24,21 @@ def json_ld(value: dict[str, Any]) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - no "<" left
 
 
-@register.simple_tag
-def absolute_url(path: str) -> str:
-    """{% absolute_url article.get_absolute_url %}: the public address (escaped like any other output)."""
-    return metadata.absolute_url(path)
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    """{% absolute_url article.get_absolute_url %}: the public address (escaped like any other output), on the
+    context's site_url (ldnsite.context_processors.site)."""
+    return context["site_url"] + path
 
 
-@register.simple_tag
-def article_json_ld(article) -> SafeString:
-    return json_ld(metadata.article_json_ld(article))
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article) -> SafeString:
+    return json_ld(metadata.article_json_ld(article, site_url=context["site_url"]))
 
 
-@register.simple_tag
-def study_json_ld(study) -> SafeString:
-    return json_ld(metadata.study_json_ld(study))
+@register.simple_tag(takes_context=True)
+def study_json_ld(context, study) -> SafeString:
+    return json_ld(metadata.study_json_ld(study, site_url=context["site_url"]))
 
 
 @register.simple_tag

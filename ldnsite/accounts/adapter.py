@@ -1,10 +1,13 @@
 import secrets
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from ldnsite.drafts import keep_only_own_drafts
+from ldnsite.http import site_url
 from ldnsite.mfa import signed_in_recently
 
 
@@ -19,6 +22,19 @@ class AccountAdapter(DefaultAccountAdapter):
         browser by someone else is dropped before this member can see it (ldnsite.drafts)."""
         super().login(request, user)
         keep_only_own_drafts(request, user)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mail names the site by settings.SITE_NAME and links to ldnsite.http.site_url, not the
+        host the request came in on (allauth's default greets "Hello from 127.0.0.1:8000!")."""
+        request = globals()["context"].request
+        names = {"site_name": settings.SITE_NAME, "site_url": site_url(request)}
+        super().send_mail(template_prefix, email, {**names, **context})
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return on_site(request, super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return on_site(self.request, super().get_reset_password_from_key_url(key))
 
     def send_account_already_exists_mail(self, email: str) -> None:
         """Sign-up with an address that already has an account: allauth answers with the same page as for a
@@ -38,3 +54,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if app == "allauth.mfa" and request is not None and signed_in_recently(request):
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+
+def on_site(request, url: str) -> str:
+    """allauth's absolute `url` (built on the request's host) moved to the site's address."""
+    parts = urlsplit(url)
+    return site_url(request) + parts.path + (f"?{parts.query}" if parts.query else "")

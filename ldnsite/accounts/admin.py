@@ -30,7 +30,7 @@ class UserAdmin(BaseUserAdmin):
     inlines = [DisplayNameChangeInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Public profile", {"fields": ["display_name"]}),
+        ("Public profile", {"fields": ["display_name", "is_team_account"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

@@ -55,6 +55,12 @@ class User(AbstractUser):
     # Cyrillic letter, a 0 for an O or a doubled space. Worked out from display_name whenever that changes.
     # Empty (NULL) only for the later of two old names that clashed before the rule (see migration 0002).
     display_name_skeleton = models.CharField(max_length=255, null=True, editable=False)
+    is_team_account = models.BooleanField(
+        "team account",
+        default=False,
+        help_text="A shared account that speaks for a team (such as the editorial team): what it writes is "
+        "credited to an organisation, not a person, in what search engines read.",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

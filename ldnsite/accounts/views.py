@@ -1,4 +1,8 @@
+import hashlib
+
+from allauth.account.adapter import get_adapter
 from allauth.account.internal import flows
+from allauth.account.internal.stagekit import unstash_login
 from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -7,12 +11,17 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ldnsite.ratelimit import is_limited
 
 from ldnsite.paging import CappedPaginator
 
 from . import names, profiles
 from .forms import DisplayNameChangeForm
+
+# New confirmation e-mails on request: this many per hour for one member, and for one address.
+RESEND_LIMIT = (3, 60 * 60)
 
 
 def _shown(section: profiles.Section, member, page_number) -> dict:
@@ -95,3 +104,47 @@ class SignupView(AllauthSignupView):
 
 
 signup = SignupView.as_view()
+
+
+@never_cache
+@require_POST
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    """ "Send the e-mail again" on the page that asks a new member to confirm their address.
+
+    The address is the one of the sign-up or login waiting in this browser's session (allauth keeps it for
+    LOGIN_TIMEOUT); a visitor without one is sent to log in, which mails a new link to an unconfirmed
+    address. A sign-up with an address that already had an account gets allauth's "you already have an
+    account" mail again, so the answer is the same either way (no account enumeration). RESEND_LIMIT holds
+    per member and per address, with a page that says so."""
+    login = unstash_login(request, peek=True)
+    if login is None or request.user.is_authenticated or not (login.user or login.email):
+        messages.info(
+            request,
+            "To get a new confirmation link, log in with your e-mail address and password: "
+            "we send one whenever an unconfirmed address logs in.",
+        )
+        return redirect("account_login")
+    address = None
+    if login.user is not None:
+        address = flows.email_verification.get_address_for_login(login)
+        if address is None or address.verified:
+            return redirect("account_login")
+    email = address.email if address is not None else login.email
+    if _resend_limited(email, login.user):
+        return render(request, "account/verification_sent.html", {"resend_limited": True}, status=429)
+    if address is not None:
+        address.send_confirmation(request, signup=login.signup)
+    else:
+        get_adapter(request).send_account_already_exists_mail(email)
+    messages.success(request, f"We sent a new confirmation e-mail to {email}.")
+    return redirect("account_email_verification_sent")
+
+
+def _resend_limited(email: str, member) -> bool:
+    limit, period = RESEND_LIMIT
+    keys = ["confirm-resend:address:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()]
+    if member is not None:
+        keys.append(f"confirm-resend:member:{member.pk}")
+    # Every key counts this attempt, so a member cannot spread requests over two addresses or the reverse.
+    counted = [is_limited(key, limit=limit, period=period) for key in keys]
+    return any(counted)

@@ -18,9 +18,9 @@ from ldnsite.mail import delivery as mail
 from ldnsite.mfa import holds_privileges
 from ldnsite.moderation.exceptions import InvalidTransition, OwnContent, refuse_if_changed
 from ldnsite.moderation.models import record
-from ldnsite.privileges import is_moderator
 
 from . import contributions, notifications
+from .hold import needs_premoderation
 from .models import MAX_DEPTH, Comment, CommentRevision, Report, Subscription, Thread
 from .texts import set_text, text_fields
 
@@ -61,13 +61,6 @@ class TooManyReports(Exception):
 
 class EditWindowClosed(Exception):
     pass
-
-
-def needs_premoderation(author) -> bool:
-    """A member's first comment waits for a moderator; after one is published, comments go straight up."""
-    if not settings.COMMENTS_HOLD_FIRST_COMMENT or is_moderator(author):
-        return False
-    return not Comment.objects.filter(author=author, status=Status.PUBLISHED).exists()
 
 
 def submit(

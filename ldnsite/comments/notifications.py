@@ -5,12 +5,12 @@ Called inside the transaction that publishes the comment: the mail rows commit w
 
 import logging
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from ldnsite.http import absolute_url
 from ldnsite.mail import delivery as mail
 
 logger = logging.getLogger(__name__)
@@ -39,13 +39,13 @@ def send_reply_notifications(comment_id: int) -> int:
     subscriptions = comment.thread.subscriptions.select_related("member").exclude(member=comment.author_id)
     messages = []
     for subscription in subscriptions.filter(member__is_active=True):
-        unsubscribe_url = settings.SITE_URL + reverse(
-            "comments:unsubscribe", kwargs={"token": unsubscribe_token(subscription)}
+        unsubscribe_url = absolute_url(
+            reverse("comments:unsubscribe", kwargs={"token": unsubscribe_token(subscription)})
         )
         context = {
             "comment": comment,
             "subject": comment.thread.subject,
-            "comment_url": settings.SITE_URL + comment_url(comment),
+            "comment_url": absolute_url(comment_url(comment)),
             "unsubscribe_url": unsubscribe_url,
             "member": subscription.member,
         }

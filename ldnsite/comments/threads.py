@@ -14,6 +14,7 @@ from ldnsite.privileges import privileges
 from ldnsite.sql import quoted_names
 
 from . import subjects, texts
+from .hold import needs_premoderation
 from .managers import MODERATE_PERMISSION
 from .models import Comment, Subscription, Thread, new_submission_token
 
@@ -75,7 +76,9 @@ def _reader_facts_sql(alias: str) -> str:
         f"EXISTS (SELECT 1 FROM {table(subscription)} "
         f"WHERE {column(subscription, 'member')} = %s AND {column(subscription, 'thread')} = %s), "
         f"EXISTS (SELECT 1 FROM {table(comment)} "
-        f"WHERE {column(comment, 'author')} = %s AND {column(comment, 'thread')} = %s)"
+        f"WHERE {column(comment, 'author')} = %s AND {column(comment, 'thread')} = %s), "
+        f"EXISTS (SELECT 1 FROM {table(comment)} "
+        f"WHERE {column(comment, 'author')} = %s AND {column(comment, 'status')} = %s)"
     )
 
 
@@ -84,6 +87,7 @@ class Reader:
     can_comment: bool = False  # has a verified e-mail address
     is_subscribed: bool = False  # follows this thread (only a reader who may comment can)
     wrote_here: bool = False  # has a comment in this thread, in any state
+    first_is_held: bool = False  # may comment, and their first comment would wait for a moderator
 
 
 def _reader_facts(user, thread) -> Reader:
@@ -97,9 +101,13 @@ def _reader_facts(user, thread) -> Reader:
     alias = router.db_for_read(Comment)
     thread_id = thread.pk if thread is not None else None
     with connections[alias].cursor() as cursor:
-        cursor.execute(_reader_facts_sql(alias), [user.pk, True, user.pk, thread_id, user.pk, thread_id])
-        verified, subscribed, wrote_here = cursor.fetchone()
-    return Reader(bool(verified), bool(verified and subscribed), bool(wrote_here))
+        cursor.execute(
+            _reader_facts_sql(alias),
+            [user.pk, True, user.pk, thread_id, user.pk, thread_id, user.pk, Comment.Status.PUBLISHED],
+        )
+        verified, subscribed, wrote_here, has_published = cursor.fetchone()
+    first_is_held = bool(verified) and needs_premoderation(user, has_published=bool(has_published))
+    return Reader(bool(verified), bool(verified and subscribed), bool(wrote_here), first_is_held)
 
 
 def with_thread(subjects_queryset):
@@ -136,6 +144,7 @@ def thread_context(request, subject) -> dict:
         "comment_key": registration.key_of(subject),
         "thread": thread,
         "can_comment": reader.can_comment and registration.may_comment(user, subject),
+        "first_comment_is_held": reader.first_is_held,
         "is_moderator": moderator,
         "is_subscribed": reader.is_subscribed,
         "comment_form_token": new_submission_token(),

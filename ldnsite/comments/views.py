@@ -17,6 +17,7 @@ from ldnsite.ratelimit import is_limited
 
 from . import moderation, notifications, subjects
 from .forms import CommentForm, EditCommentForm, ReportForm
+from .hold import needs_premoderation
 from .models import Comment, CommentRevision, Subscription, Thread, new_submission_token
 from .threads import comment_url
 
@@ -46,7 +47,8 @@ def _form_page(request, *, subject, form, parent=None, status=200, limited=False
         request,
         "comments/comment_form.html",
         {"subject": subject, "form": form, "parent": parent, "kind": subjects.of(subject).kind,
-         "key": subjects.of(subject).key_of(subject), "limited": limited},
+         "key": subjects.of(subject).key_of(subject), "limited": limited,
+         "first_comment_is_held": needs_premoderation(request.user)},
         status=status,
     )  # fmt: skip
 

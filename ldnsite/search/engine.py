@@ -6,6 +6,11 @@ phrases, `-word` to exclude) with English stemming, rows filtered with `@@` thro
 ordered by rank. Other databases (SQLite in development) get a plain case-insensitive match of every word
 in `fields`. Snippets come from the database's own headline function on PostgreSQL and from a small Python
 window elsewhere; either way the text is escaped before `<mark>` goes in.
+
+Cost is bounded whatever the number of matches (docs/search.md): `find` counts at most MAX_CANDIDATES + 1
+matches, newest first, and when there are more it ranks only the newest MAX_CANDIDATES. The rows shown are
+picked by rank alone, then fetched with their related rows and headlines: joins and headlines cost only
+for the rows on the page.
 """
 
 import re
@@ -14,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import Count, F, Min, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString
@@ -28,6 +33,11 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 PER_GROUP = 10
 SNIPPET_CHARS = 240
+# The most matches of one source that are counted and ranked (per source, per query). Above it a search
+# ranks the newest MAX_CANDIDATES matches only and says "more than 2,000". 2,000 is a hundred pages of 20:
+# more than anyone reads, yet ranking that many stored documents stays within a few milliseconds
+# (docs/search.md has the figures and the trade-off).
+MAX_CANDIDATES = 2000
 
 # Highlight markers: private-use characters that cannot survive `clean_query` or editors' text unchanged,
 # swapped for <mark> only after the snippet has been escaped.
@@ -92,29 +102,29 @@ def _snippet_source(source: Source):
     return Concat(*parts, output_field=TextField())
 
 
-def _full_text(source: Source, query: Query) -> QuerySet:
+def _full_text_matches(source: Source, query: Query) -> QuerySet:
+    ts_query = SearchQuery(query.text, search_type="websearch", config=SEARCH_CONFIG)
+    # `search_document @@ query`, which the GIN index serves.
+    return source.public().alias(document=StoredDocument(source.model)).filter(document=ts_query)
+
+
+def _full_text_ranked(source: Source, query: Query, queryset: QuerySet) -> QuerySet:
     ts_query = SearchQuery(query.text, search_type="websearch", config=SEARCH_CONFIG)
     document = StoredDocument(source.model)
-    return (
-        source.public()
-        .alias(document=document)
-        .filter(document=ts_query)  # `search_document @@ query`, which the GIN index serves
-        .annotate(
-            rank=SearchRank(document, ts_query),
-            headline=SearchHeadline(
-                _snippet_source(source),
-                ts_query,
-                config=SEARCH_CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-rank", "-pk")
-    )
+    return queryset.annotate(
+        rank=SearchRank(document, ts_query),
+        headline=SearchHeadline(
+            _snippet_source(source),
+            ts_query,
+            config=SEARCH_CONFIG,
+            start_sel=_START,
+            stop_sel=_STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
+    ).order_by("-rank", "-pk")
 
 
 def _simple(source: Source, query: Query) -> QuerySet:
@@ -124,7 +134,7 @@ def _simple(source: Source, query: Query) -> QuerySet:
         queryset = queryset.filter(_any_field_contains(names, term))
     for term in query.excluded:
         queryset = queryset.exclude(_any_field_contains(names, term))
-    return queryset.order_by("-pk")
+    return queryset
 
 
 def _any_field_contains(names: list[str], term: str) -> Q:
@@ -134,9 +144,61 @@ def _any_field_contains(names: list[str], term: str) -> Q:
     return condition
 
 
-def matches(source: Source, query: Query) -> QuerySet:
-    queryset = _full_text(source, query) if uses_full_text() else _simple(source, query)
-    return queryset.select_related(*source.select_related)
+class Ranked:
+    """A source's bounded matches, best first, sliced like a queryset (`[:10]`, or by a Paginator).
+
+    Each slice is one query. On PostgreSQL its inner part ranks the bounded set and keeps the slice's ids,
+    reading no other table; the outer part fetches those rows alone, with their related rows and headlines.
+    """
+
+    def __init__(self, source: Source, query: Query, matching: QuerySet):
+        self.source, self.query, self.matching = source, query, matching
+
+    def __getitem__(self, index: slice) -> list:
+        if not isinstance(index, slice):
+            raise TypeError("Ranked results are read in slices.")
+        if uses_full_text():
+            ts_query = SearchQuery(self.query.text, search_type="websearch", config=SEARCH_CONFIG)
+            best = (
+                self.matching.alias(rank=SearchRank(StoredDocument(self.source.model), ts_query))
+                .order_by("-rank", "-pk")
+                .values("pk")[index]
+            )
+            rows = _full_text_ranked(self.source, self.query, self.source.public().filter(pk__in=best))
+        else:
+            rows = self.matching.order_by("-pk")[index]
+        return list(rows.select_related(*self.source.select_related))
+
+
+@dataclass
+class Found:
+    """One source's matches for a query: the rows to show, best first, and how many there are."""
+
+    results: Ranked
+    # Exact up to MAX_CANDIDATES; when there are more, MAX_CANDIDATES and `is_capped` is set.
+    count: int
+    is_capped: bool
+
+
+def find(source: Source, query: Query) -> Found:
+    """The source's matches, bounded: one query counts them (newest first, at most MAX_CANDIDATES + 1).
+
+    Below the bound `results` is every match, ordered as always (rank then newest on PostgreSQL, newest
+    on SQLite). Above it, `results` keeps the newest MAX_CANDIDATES matches only, in the same order: the
+    oldest of the MAX_CANDIDATES + 1 counted is the line below which nothing is ranked. Each slice of
+    `results` is one more query.
+    """
+    matching = _full_text_matches(source, query) if uses_full_text() else _simple(source, query)
+    newest = matching.order_by("-pk").values("pk")[: MAX_CANDIDATES + 1]
+    window = newest.aggregate(count=Count("pk"), oldest=Min("pk"))
+    is_capped = window["count"] > MAX_CANDIDATES
+    if is_capped:
+        matching = matching.filter(pk__gt=window["oldest"])
+    return Found(
+        results=Ranked(source, query, matching),
+        count=min(window["count"], MAX_CANDIDATES),
+        is_capped=is_capped,
+    )
 
 
 def plain_text(markdown_text: str) -> str:

@@ -1,8 +1,9 @@
 """What each app's sitemap is built on; ldnsite/urls.py composes the apps' sitemaps into /sitemap.xml.
 
-The project has no django.contrib.sites, so addresses come from settings.SITE_URL: a sitemap must name the
-public host even when it is fetched through another (a proxy, a health check, an internal name). Items come
-from each model's public door, so the sitemap lists only what anyone may read.
+The project has no django.contrib.sites, so addresses come from settings.SITE_URL when it is set: a sitemap
+must name the public host even when it is fetched through another (a proxy, a health check, an internal name).
+Unset, Django's sitemap view takes the scheme and host of the request, as ldnsite.http.site_url does. Items
+come from each model's public door, so the sitemap lists only what anyone may read.
 """
 
 from urllib.parse import urlsplit
@@ -26,10 +27,14 @@ def merge(*app_sitemaps: dict[str, type[Sitemap]]) -> dict[str, type[Sitemap]]:
 
 class SiteUrlSitemap(Sitemap):
     def get_protocol(self, protocol: str | None = None) -> str:
-        return urlsplit(settings.SITE_URL).scheme or "https"
+        if settings.SITE_URL:
+            return urlsplit(settings.SITE_URL).scheme
+        return super().get_protocol(protocol)  # the request's scheme
 
     def get_domain(self, site=None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
+        if settings.SITE_URL:
+            return urlsplit(settings.SITE_URL).netloc
+        return super().get_domain(site)  # the request's host (a RequestSite without contrib.sites)
 
 
 class NamedPagesSitemap(SiteUrlSitemap):

@@ -1,18 +1,31 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import apnumber
+from django.contrib.humanize.templatetags.humanize import apnumber, intcomma
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from ldnsite.http import client_ip
+from ldnsite.http import client_ip, site_url
 from ldnsite.ratelimit import is_limited
 
 from . import engine, sources
 
 TEMPLATE = "search/search.html"
+PAGE_SIZE = 20
+
+
+class _CountedPaginator(Paginator):
+    """A Paginator told the count (engine.find has it, bounded) instead of asking the database again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -28,6 +41,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "browsable": [source for source in every_source if source.browse_url_name],
         "groups": [],
         "total": 0,
+        "is_capped": False,
     }
     if not query:
         return render(request, TEMPLATE, context)
@@ -37,26 +51,32 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, {**context, "is_limited": True}, status=429)
 
     for source in [only] if only else every_source:
-        matches = engine.matches(source, query)
+        found = engine.find(source, query)
         if only:
-            page = Paginator(matches, 20).get_page(request.GET.get("page"))
-            results, count = list(page.object_list), page.paginator.count
+            page = _CountedPaginator(found.results, PAGE_SIZE, count=found.count).get_page(
+                request.GET.get("page")
+            )
+            results = list(page.object_list) if found.count else []
         else:
             page = None
-            results = list(matches[: engine.PER_GROUP])
-            count = len(results) if len(results) < engine.PER_GROUP else matches.count()
+            results = list(found.results[: engine.PER_GROUP]) if found.count else []
         for result in results:
             result.snippet = engine.snippet(source, result, query)
         context["groups"].append(
             {
                 "group": source,
                 "results": results,
-                "count": count,
+                "count": found.count,
+                "count_text": intcomma(found.count),
+                "is_capped": found.is_capped,
                 "page_obj": page,
                 "all_url": "?" + urlencode({"q": query.text, "in": source.key}),
             }
         )
-        context["total"] += count
+        context["total"] += found.count
+        context["is_capped"] = context["is_capped"] or found.is_capped
+    context["total_text"] = intcomma(context["total"])
+    context["bound_text"] = intcomma(engine.MAX_CANDIDATES)
     context["query_string"] = urlencode({"q": query.text, **({"in": only.key} if only else {})})
     return render(request, TEMPLATE, context)
 
@@ -65,6 +85,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "robots.txt",
-        {"sitemap_url": settings.SITE_URL + reverse("sitemap")},
+        {"sitemap_url": site_url(request) + reverse("sitemap")},
         content_type="text/plain; charset=utf-8",
     )

@@ -439,7 +439,8 @@ def pinned(data, world) -> str:
 
     def walk(value):
         if isinstance(value, dict):
-            return {key: walk(item) for key, item in value.items()}
+            # A consent version is a date, which may be today's: it is kept as it is.
+            return {key: item if key == "version" else walk(item) for key, item in value.items()}
         if isinstance(value, list):
             return [walk(item) for item in value]
         if isinstance(value, str):

@@ -110,7 +110,7 @@ def test_article_page_query_count_does_not_grow_with_studies(
     with django_assert_max_num_queries(4):
         response = client.get(article.get_absolute_url())
 
-    assert response.content.decode().count("study-card") == study_count
+    assert response.content.decode().count('class="reference"') == study_count
 
 
 @pytest.mark.django_db

@@ -215,3 +215,41 @@ def test_metadata_adds_no_query_per_cited_study(
     with django_assert_max_num_queries(len(one_study)):
         html = client.get(many.get_absolute_url()).content.decode()
     assert len(json_ld_of(html)["citation"]) == 8
+
+
+@pytest.mark.django_db
+def test_an_article_by_a_team_account_names_an_organization_as_its_author(client, make_user, make_article):
+    team = make_user(display_name="ldnsite editorial team", is_team_account=True, is_staff=True)
+    article = make_article(author=team)
+
+    data = json_ld_of(client.get(article.get_absolute_url()).content.decode())
+
+    assert data["author"] == {"@type": "Organization", "name": "ldnsite editorial team"}
+
+
+@pytest.mark.django_db
+def test_study_json_ld_dates_the_paper_as_precisely_as_its_publication_date(client, cree):
+    cree.publication_date = "2010-08"
+    cree.save()
+
+    data = json_ld_of(client.get("/studies/cree-2010/").content.decode())
+
+    assert data["datePublished"] == "2010-08"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2009-08", "must be in 2010"),
+        ("2010-13", "not a date in the calendar"),
+        ("2010-02-30", "not a date in the calendar"),
+        ("Aug 2010", "YYYY-MM-DD"),
+    ],
+)
+def test_a_publication_date_outside_the_studys_year_or_the_calendar_is_refused(cree, value, message):
+    from django.core.exceptions import ValidationError
+
+    cree.publication_date = value
+    with pytest.raises(ValidationError, match=message):
+        cree.full_clean()

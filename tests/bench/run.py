@@ -147,7 +147,7 @@ def prepare(args, env: dict[str, str], workdir: Path) -> dict:
     timings["collectstatic"] = time.perf_counter() - started
     cookie, hot = bench_member_cookie(), hot_article_url()
     check_logged_in(hot, cookie)
-    return {"timings": timings, "cookie": cookie, "hot": hot}
+    return {"timings": timings, "cookie": cookie, "hot": hot, "member": busiest_member_url()}
 
 
 def analyze_tables() -> None:
@@ -215,6 +215,22 @@ def hot_article_url() -> str:
         Thread.objects.filter(subject_kind="article").annotate(n=Count("comments")).order_by("-n").first()
     )
     return thread.subject.get_absolute_url()
+
+
+def busiest_member_url() -> str:
+    """The public page of the member with the most published comments: the longest member page."""
+    from django.db.models import Count
+
+    from ldnsite.comments.models import Comment
+
+    busiest = (
+        Comment.objects.filter(status=Comment.Status.PUBLISHED, author__isnull=False)
+        .values("author")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    return f"/members/{busiest['author']}/"
 
 
 def counts() -> dict[str, int]:
@@ -362,8 +378,12 @@ def main() -> None:
         ("article, 200 comments, logged in", hot, cookie),
         ("/studies/", "/studies/", ""),
         ("/testimonials/", "/testimonials/", ""),
+        ("/testimonials/, page 50", "/testimonials/?page=50", ""),
+        ("/testimonials/, filtered", "/testimonials/?ms_type=ppms&change=much_better", ""),
         ("/testimonials/summary/", "/testimonials/summary/", ""),
+        ("member page, most comments", prepared["member"], ""),
         ("/search/?q=naltrexone", "/search/?q=naltrexone", ""),
+        ("/search/, few matches", "/search/?q=experience+12345", ""),
     ]
     if args.only:
         pages = pages[:1] + [page for page in pages[1:] if args.only in page[0]]

@@ -144,8 +144,10 @@ def _slug(path: str) -> str:
 
 
 @pytest.fixture
-def pages(request, browser, live_server):
-    """pages.open(who) -> a Playwright page in a new context on the live server."""
+def pages(request, browser, live_server, settings):
+    """pages.open(who) -> a Playwright page in a new context on the live server, which is the site's address
+    (DJANGO_SITE_URL): the links in its e-mail lead there."""
+    settings.SITE_URL = live_server.url
     opened = Pages(browser, live_server.url)
     yield opened
     report = getattr(request.node, "report_call", None)

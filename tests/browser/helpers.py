@@ -27,7 +27,7 @@ def sign_up(page: Page, *, email: str, display_name: str) -> None:
     expect(honeypot).to_have_value("")
     expect(honeypot).not_to_be_in_viewport()
     page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Verify Your Email")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm your e-mail address")
 
 
 def confirmation_link(mailoutbox, email: str) -> str:

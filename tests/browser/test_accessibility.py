@@ -114,6 +114,12 @@ PAGES = {
     "signup": (None, lambda s: "/accounts/signup/"),
     "moderation queue": ("moderator", lambda s: "/moderation/"),
     "embed": (None, lambda s: f"/embed/{s.article.slug}/"),
+    "about": (None, lambda s: "/about/"),
+    "editorial policy": (None, lambda s: "/editorial-policy/"),
+    "privacy": (None, lambda s: "/privacy/"),
+    "terms": (None, lambda s: "/terms/"),
+    "guidelines": (None, lambda s: "/guidelines/"),
+    "contact": (None, lambda s: "/contact/"),
 }
 
 
@@ -146,6 +152,7 @@ def test_page_has_no_wcag_violations(pages, live_server, site, name):
         ("testimonial form", "member", "/testimonials/new/", "Send to the moderators"),
         ("signup", None, "/accounts/signup/", "Sign Up"),
         ("login", None, "/accounts/login/", "Sign In"),
+        ("contact", None, "/contact/", "Send to the editors"),
     ],
 )
 def test_form_with_errors_has_no_wcag_violations(pages, live_server, site, name, who, path, button):
@@ -181,6 +188,8 @@ WIDER_THAN_THE_WINDOW = """() => [...document.querySelectorAll('body *')]
         "signup",
         "moderation queue",
         "embed",
+        "privacy",
+        "contact",
     ],
 )
 def test_zoomed_text_reflows_without_horizontal_scrolling(pages, live_server, site, name):
@@ -192,6 +201,28 @@ def test_zoomed_text_reflows_without_horizontal_scrolling(pages, live_server, si
 
         too_wide = page.evaluate(WIDER_THAN_THE_WINDOW)
         assert page.evaluate(NO_HORIZONTAL_SCROLL), f"wider than {width}px: {too_wide}"
+
+
+# Anything at all past the right edge, scrolling boxes included: the site's own lists must not need them.
+PAST_THE_RIGHT_EDGE = """() => [...document.querySelectorAll('main *')]
+    .filter(el => el.getClientRects().length && el.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 5)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 40)}"`)"""
+LABELLED_VALUES = """selector => [...document.querySelectorAll(selector)].map(
+    cell => `${getComputedStyle(cell, '::before').content} ${cell.textContent.trim()}`)"""
+
+
+@pytest.mark.parametrize(("name", "cells"), [("study list", ".evidence-table td")])
+def test_the_sites_own_lists_show_every_value_on_a_phone(pages, live_server, site, name, cells):
+    """At 390 px a list of the site's own becomes cards: every value on screen, each with its column's name,
+    nothing behind sideways scrolling (a table inside an article may still scroll in its labelled box)."""
+    page = visit(pages, live_server, site, name, viewport={"width": 390, "height": 844})
+
+    assert page.evaluate(PAST_THE_RIGHT_EDGE) == []
+    values = page.evaluate(LABELLED_VALUES, cells)
+    assert values and all(re.fullmatch(r'"[A-Z][^"]*: " \S.*', value, re.S) for value in values), values[:3]
+    for cell in page.locator(cells).all():
+        expect(cell).to_be_visible()
 
 
 @pytest.mark.parametrize("name", ["home", "article", "study list", "testimonial form", "moderation queue"])

@@ -41,7 +41,7 @@ def test_keyboard_user_signs_up_shares_an_experience_and_a_moderator_decides(
     expect(newcomer.get_by_role("button", name="Sign Up")).to_be_focused()
     helpers.focus_is_visible(newcomer)
     newcomer.keyboard.press("Enter")
-    expect(newcomer.get_by_role("heading", level=1)).to_contain_text("Verify Your Email")
+    expect(newcomer.get_by_role("heading", level=1)).to_contain_text("Confirm your e-mail address")
 
     newcomer.goto(helpers.confirmation_link(mailoutbox, "keys@example.org"))
     press_on(newcomer, newcomer.get_by_role("button", name="Confirm"))

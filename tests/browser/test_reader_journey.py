@@ -68,7 +68,7 @@ def test_reader_follows_the_evidence_searches_and_replies_to_a_comment(
     expect(reader.get_by_role("heading", level=2, name="What was measured")).to_be_visible()
 
     # The study the article cites, with its evidence level.
-    studies = reader.get_by_role("region", name="Studies discussed in this article")
+    studies = reader.get_by_role("region", name="References")
     studies.get_by_role("link", name=re.compile("Pilot trial of LDN")).click()
     expect(reader.get_by_role("heading", level=1)).to_contain_text(
         "Pilot trial of LDN in primary progressive MS"

@@ -120,7 +120,8 @@ def test_each_reader_gets_their_own_links_and_notes(
 
     created = timezone.localtime(Comment.objects.get(pk=published.pk).created_at)
     shown_at = dateformat.format(created, "j F Y, H:i")
-    time_tag = f'<time datetime="{dateformat.format(created, "c")}">{shown_at}</time>'
+    machine_time = dateformat.format(created, r"Y-m-d\TH:i:sO")
+    time_tag = f'<time datetime="{machine_time}">{shown_at}</time>'
     profile = f'<a href="/members/{ada.pk}/">Ada</a>'
     for html in (anonymous, own, other, moderating):
         assert time_tag in html and profile in html and '<span class="edited">(edited)</span>' in html

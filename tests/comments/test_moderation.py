@@ -767,3 +767,25 @@ def test_text_of_unpublished_comments_appears_on_no_public_page(
     assert MARKER not in page(draft.get_absolute_url(), reader, status=404)
     assert "VISIBLE-1b" in page(article.get_absolute_url(), reader)  # the sweep looked at real comments
     assert "VISIBLE-1b" in page(profile_url(shown.author), reader)
+
+
+FIRST_NOTICE = "Your first comment is read by a moderator before anyone else sees it"
+
+
+def test_the_hold_on_a_first_comment_is_said_before_posting_and_only_while_it_applies(
+    article, make_user, moderator, django_capture_on_commit_callbacks, make_comment, settings
+):
+    newcomer = make_user(display_name="New Nell")
+    assert FIRST_NOTICE in page(article.get_absolute_url(), newcomer)
+    assert FIRST_NOTICE in page(f"/comments/article/{article.slug}/new/", newcomer)
+    assert FIRST_NOTICE not in page(article.get_absolute_url())  # nobody to tell: no form
+
+    first = make_comment(article, newcomer, "My first words here", posted=True)
+    assert FIRST_NOTICE in page(article.get_absolute_url(), newcomer)  # held: the next would be too
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.publish(first, by=moderator)
+    assert FIRST_NOTICE not in page(article.get_absolute_url(), newcomer)
+    assert FIRST_NOTICE not in page(f"/comments/article/{article.slug}/new/", newcomer)
+
+    settings.COMMENTS_HOLD_FIRST_COMMENT = False
+    assert FIRST_NOTICE not in page(article.get_absolute_url(), make_user())

@@ -185,3 +185,19 @@ def test_overlong_markdown_is_truncated_and_safe():
     html = str(render(md))
     assert "UNIQUE_TAIL_MARKER" not in html
     assert find_dangers(html) == []
+
+
+def test_a_table_scrolls_in_its_own_box_named_by_its_headings():
+    html = str(render('| Study | People "enrolled" |\n|---|---|\n| Cree 2010 | 80 |\n\n| a |\n|---|\n| 1 |'))
+
+    boxes = re.findall(r"<div ([^>]*)><table>", html)
+    assert len(boxes) == 2
+    assert 'aria-label="Table: Study, People &quot;enrolled&quot;"' in boxes[0]
+    assert all('class="table-scroll"' in b and 'role="region"' in b and 'tabindex="0"' in b for b in boxes)
+    assert html.count("</table></div>") == 2
+
+
+def test_a_writer_cannot_make_a_box_of_their_own():
+    html = str(render('<div role="region" tabindex="0" aria-label="x" class="table-scroll">hi</div>'))
+
+    assert "<div" not in html and "&lt;div" in html

@@ -21,16 +21,6 @@ URL = reverse("search:search")
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="full text is PostgreSQL-only")
 
 
-@pytest.fixture
-def make_experience(make_testimonial):
-    """make_experience(approved=True, **content) -> a member experience, approved unless asked otherwise."""
-
-    def make(*, approved: bool = True, **content):
-        return make_testimonial(state="approved" if approved else "pending", **content)
-
-    return make
-
-
 def groups(response) -> dict[str, list[str]]:
     """{group key: [result titles]} in page order."""
     html = response.content.decode()

@@ -11,6 +11,7 @@ from tests.factories import story
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 SITE = "https://ldn.example"
+SITE_PAGES = ["/about/", "/editorial-policy/", "/privacy/", "/terms/", "/guidelines/", "/contact/"]
 
 
 @pytest.fixture(autouse=True)
@@ -40,13 +41,13 @@ def test_sitemap_lists_public_pages_and_published_content_with_lastmod(
 
     urls = sitemap(client)
 
-    for path in ["/", "/articles/", "/studies/", "/testimonials/", "/testimonials/summary/"]:
+    for path in ["/", "/articles/", "/studies/", "/testimonials/", "/testimonials/summary/", *SITE_PAGES]:
         assert f"{SITE}{path}" in urls
     today = timezone.now().date().isoformat()
     assert urls[f"{SITE}{article.get_absolute_url()}"] == today
     assert urls[f"{SITE}{study.get_absolute_url()}"] == today
     assert urls[f"{SITE}{testimonial.get_absolute_url()}"] == today
-    assert len(urls) == 8
+    assert len(urls) == 5 + len(SITE_PAGES) + 3
 
 
 @pytest.mark.django_db
@@ -101,13 +102,13 @@ def test_sitemap_takes_the_same_queries_for_1_or_30_items_of_each_kind(
         moderation.approve(moderation.submit(author=member, content=story(), is_carer=False), by=moderator)
 
     add_one_of_each()
-    with django_assert_max_num_queries(6):
-        assert len(sitemap(client)) == 5 + 3
+    with django_assert_max_num_queries(7):
+        assert len(sitemap(client)) == 5 + len(SITE_PAGES) + 3
     for _ in range(29):
         add_one_of_each()
     cache.clear()
-    with django_assert_max_num_queries(6):
-        assert len(sitemap(client)) == 5 + 90
+    with django_assert_max_num_queries(7):
+        assert len(sitemap(client)) == 5 + len(SITE_PAGES) + 90
 
 
 @pytest.mark.django_db
@@ -135,3 +136,14 @@ def test_robots_txt_keeps_crawlers_off_private_pages_and_points_to_the_sitemap(c
     assert not any(
         line in lines for line in ["Disallow: /", "Disallow: /articles/", "Disallow: /testimonials/"]
     )
+
+
+def test_robots_txt_disallows_before_it_allows_so_first_match_crawlers_keep_out(client):
+    rules = [
+        line.split(":", 1)[0]
+        for line in client.get("/robots.txt").content.decode().splitlines()
+        if line.startswith(("Allow:", "Disallow:"))
+    ]
+
+    assert rules[-1] == "Allow" and rules.count("Allow") == 1
+    assert set(rules[:-1]) == {"Disallow"}

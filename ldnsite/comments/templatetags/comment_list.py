@@ -142,9 +142,10 @@ def _append_shown(comment: Comment, page: _Page, markup: list[str], values: list
     else:
         markup.append("A former member")
     created = comment.created_at.astimezone(page.zone)
-    # As |date:"c" and |date:"j F Y, H:i" would write it.
+    # As |date:"Y-m-d\TH:i:sO" and |date:"j F Y, H:i" would write it: whole seconds, as HTML's datetime
+    # attribute allows at most three digits of a fraction.
     shown_at = f"{created.day} {page.months[created.month]} {created.year}, {created:%H:%M}"
-    markup.append(f'</span>\n      <time datetime="{created.isoformat()}">{shown_at}</time>\n')
+    markup.append(f'</span>\n      <time datetime="{created:%Y-%m-%dT%H:%M:%S%z}">{shown_at}</time>\n')
     if comment.edited_at is not None:
         markup.append('      <span class="edited">(edited)</span>\n')
     if comment.status == Comment.Status.HELD:

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles import demo as articles_demo
+from ldnsite.http import absolute_url
 from testimonials import demo as testimonials_demo
 
 EDITORIAL_TEAM = {"email": "editorial-team@ldnsite.invalid", "display_name": "ldnsite editorial team"}
@@ -45,11 +46,15 @@ class Command(BaseCommand):
     def _editorial_team(self):
         User = get_user_model()
         team, created = User.objects.get_or_create(
-            email=EDITORIAL_TEAM["email"], defaults={"display_name": EDITORIAL_TEAM["display_name"]}
+            email=EDITORIAL_TEAM["email"],
+            defaults={"display_name": EDITORIAL_TEAM["display_name"], "is_team_account": True},
         )
         if created:
             team.set_unusable_password()
             team.save(update_fields=["password"])
+        elif not team.is_team_account:  # loaded before accounts could say so
+            team.is_team_account = True
+            team.save(update_fields=["is_team_account"])
         return team
 
     def _demo_accounts(self) -> None:
@@ -66,7 +71,7 @@ class Command(BaseCommand):
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
             self.stdout.write(f"  {display_name:<15} {email:<24} password: {password}")
-        self.stdout.write(f"Log in at {settings.SITE_URL}/accounts/login/ (editors also reach /admin/).")
+        self.stdout.write(f"Log in at {absolute_url('/accounts/login/')} (editors also reach /admin/).")
 
     def _demo_experiences(self) -> None:
         User = get_user_model()
