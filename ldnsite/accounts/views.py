@@ -13,9 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ldnsite.ratelimit import is_limited
-
 from ldnsite.paging import CappedPaginator
+from ldnsite.ratelimit import is_limited
 
 from . import names, profiles
 from .forms import DisplayNameChangeForm
