@@ -183,6 +183,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL
 # Parts of pages shared between readers of the same kind (an article's body and studies, a page of comments),
 # which is what a logged-in reader's page is built from; on and off by the same rule as whole pages.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600" if REDIS_URL or DEBUG else "0"))
+# Long lists (stories, a member's comments, a page of comments) count and show at most this many pages; past
+# it they say "more than" (ldnsite.paging), so a page costs the same at any volume.
+LIST_MAX_PAGES = 1000
 
 # --- Background work (Celery) -----------------------------------------------------------------------------
 # The worker delivers e-mail and runs the clock's jobs (celery -A ldnsite worker --beat; make worker).

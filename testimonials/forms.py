@@ -249,8 +249,13 @@ class SubmitTestimonialForm(TestimonialForm):
 class TestimonialFilterForm(forms.Form):
     """The GET filters on the list page. Unknown values are ignored, never an error."""
 
-    ms_type = forms.ChoiceField(label="Type of MS", choices=[("", "Any type of MS"), *MSType.choices])
-    change = forms.ChoiceField(label="What changed", choices=[("", "Any change"), *Change.choices])
+    # Not required: a reader may choose one filter, both or neither (the browser would refuse the others).
+    ms_type = forms.ChoiceField(
+        label="Type of MS", choices=[("", "Any type of MS"), *MSType.choices], required=False
+    )
+    change = forms.ChoiceField(
+        label="What changed", choices=[("", "Any change"), *Change.choices], required=False
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

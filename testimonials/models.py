@@ -133,6 +133,10 @@ class TestimonialContent(models.Model):
         return risk_signals(" ".join(fields))
 
 
+# The public list's order (Meta.ordering), newest first, as index fields spell it.
+ORDER = ["-approved_at", "-id"]
+
+
 class Testimonial(TestimonialContent):
     """One member's experience with LDN. Public only once a moderator approves it."""
 
@@ -175,8 +179,13 @@ class Testimonial(TestimonialContent):
                 name="testimonials_rejected_has_reason",
             ),
         ]
+        # The public list, whole or filtered by one or both of its filters, in its order (the key too, as the
+        # tie-breaker): PostgreSQL and SQLite read a page's keys, and count up to the cap, from the index.
         indexes = [
-            models.Index(fields=["status", "-approved_at"], name="testimonials_public_idx"),
+            models.Index(fields=["status", *ORDER], name="testimonials_public_idx"),
+            models.Index(fields=["status", "ms_type", *ORDER], name="testimonials_ms_type_idx"),
+            models.Index(fields=["status", "change", *ORDER], name="testimonials_change_idx"),
+            models.Index(fields=["status", "ms_type", "change", *ORDER], name="testimonials_filters_idx"),
             models.Index(fields=["status", "submitted_at"], name="testimonials_queue_idx"),
         ]
 

@@ -22,6 +22,7 @@ from ldnsite.comments.threads import thread_context, with_thread
 from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
 from ldnsite.markdown import render as render_markdown
 from ldnsite.moderation.exceptions import InvalidTransition
+from ldnsite.paging import CappedPaginator
 from ldnsite.privileges import privileges
 from ldnsite.ratelimit import is_limited
 
@@ -34,11 +35,14 @@ DAY = 24 * 60 * 60
 
 
 class TestimonialListView(ListView):
-    """Approved experiences only, filtered by type of MS and by what changed."""
+    """Approved experiences only, filtered by type of MS and by what changed. Each filter, alone or with
+    the other, has an index that gives the rows in the list's order (Testimonial.Meta.indexes), and the
+    paginator counts and skips no further than its cap (ldnsite.paging)."""
 
     template_name = "testimonials/testimonial_list.html"
     context_object_name = "testimonials"
     paginate_by = 20
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         self.filter_form, self.filters = TestimonialFilterForm.from_query(self.request.GET)

@@ -7,13 +7,13 @@ from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ldnsite.paging import CappedPaginator
 from ldnsite.ratelimit import is_limited
 
 from . import names, profiles
@@ -27,7 +27,7 @@ def _shown(section: profiles.Section, member, page_number) -> dict:
     """One section of a member's page: its rows (a page of them, if it is paginated) and how many in all."""
     items = section.items(member)
     if section.paginate_by:
-        page = Paginator(items, section.paginate_by).get_page(page_number)
+        page = CappedPaginator(items, section.paginate_by).get_page(page_number)
         return {"template": section.template, "items": page.object_list, "page_obj": page,
                 "count": page.paginator.count}  # fmt: skip
     items = list(items)

@@ -170,7 +170,10 @@ class Comment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["thread", "depth", "created_at"], name="comments_thread_roots_idx"),
+            # A thread's roots in page order, the key as tie-breaker (ldnsite.paging reads a page's keys).
+            models.Index(fields=["thread", "depth", "created_at", "id"], name="comments_thread_roots_idx"),
+            # A member's public comments, newest first, for their page.
+            models.Index(fields=["author", "status", "-created_at", "-id"], name="comments_author_idx"),
             models.Index(fields=["status", "created_at"], name="comments_status_idx"),
         ]
 

@@ -1,16 +1,15 @@
 """Reading a thread: one page of root comments and everything under them, in a fixed number of queries."""
 
 import functools
-import sys
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connections, router
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 
-from ldnsite import pagecache
+from ldnsite import pagecache, paging
 from ldnsite.privileges import privileges
 from ldnsite.sql import quoted_names
 
@@ -154,7 +153,12 @@ def thread_context(request, subject) -> dict:
     }
     if thread is not None:
         listing = _comment_listing(request, thread, context, reader)
-        context.update(comment_list_html=listing["html"], comment_count=listing["count"])
+        context.update(
+            comment_list_html=listing["html"],
+            comment_count=listing["count"],
+            # A list kept before counts were capped has none: its count was the whole number.
+            comment_count_text=listing.get("count_text", f"{listing['count']:,}"),
+        )
     elif request.GET.get("comments", "1") != "1":
         pagecache.do_not_store(request)  # no comments yet: no other page of them to keep
     return context
@@ -192,7 +196,7 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
             {**context, "comment_nodes": nodes, "comment_page": page},
             request,
         )
-    listing = {"html": html, "count": page.paginator.count}
+    listing = {"html": html, "count": page.paginator.count, "count_text": page.paginator.count_text}
     if number is not None and page.number != number:
         # An out-of-range number fell back to another page: keep neither the list nor the page under it.
         pagecache.do_not_store(request)
@@ -204,7 +208,9 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
 def _comment_page(thread, user, moderator: bool, requested: str | None):
     """The page of root comments asked for, and the tree of what this reader may see on it."""
     readable = _readable(user, moderator)
-    readable_below = Comment.objects.filter(root=OuterRef("pk")).filter(readable)
+    # Within the thread (as every reply is): when PostgreSQL hashes this test rather than probing it root by
+    # root, it then reads the thread's rows through its index, not every comment of the site.
+    readable_below = Comment.objects.filter(thread=thread, root=OuterRef("pk")).filter(readable)
     roots = Comment.objects.filter(thread=thread, depth=0)
     if not moderator:
         # Not `readable | ...` for moderators: an empty Q() would vanish from the OR and leave only roots
@@ -228,33 +234,23 @@ def _comment_page(thread, user, moderator: bool, requested: str | None):
 
 
 def _page_of_roots(roots, requested: str | None) -> Page:
-    """What `Paginator(roots, ROOTS_PER_PAGE).get_page(requested)` gives, with the number of roots counted
-    in the query that reads the page (a window count) instead of a COUNT query before it. Only a number
-    outside the pages (below 1, past the last) costs that COUNT, to find the last page, as get_page does."""
-    paginator = Paginator(roots, ROOTS_PER_PAGE)
-    try:
-        number = 1 if requested is None else int(requested)
-    except ValueError:
-        number = 1  # as get_page treats a page "number" that is not one
-    # A number past any page there could be (and past what OFFSET takes) is out of range like any other.
-    if 1 <= number <= sys.maxsize // ROOTS_PER_PAGE:
-        start = (number - 1) * ROOTS_PER_PAGE
-        counted = roots.annotate(root_total=Window(Count("pk")))
-        page_roots = list(counted[start : start + ROOTS_PER_PAGE])
-        if page_roots or number == 1:
-            paginator.count = page_roots[0].root_total if page_roots else 0
-            return Page(page_roots, number, paginator)
-    return paginator.page(paginator.num_pages)
+    """What `Paginator(roots, ROOTS_PER_PAGE).get_page(requested)` gives, with the number of roots read with
+    the page's roots and counted no further than the cap (ldnsite.paging): one query, whatever the size of
+    the thread. Only a number outside the pages (below 1, past the last) costs a count of its own."""
+    return paging.CappedPaginator(roots, ROOTS_PER_PAGE).get_page(requested)
 
 
 def comment_url(comment: Comment) -> str:
-    """The address that shows this comment: its subject's page, at the page of comments holding its root."""
+    """The address that shows this comment: its subject's page, at the page of comments holding its root.
+    The earlier roots are counted no further than the pages a thread shows (ldnsite.paging); a root past
+    them is on no page, and its address is the subject's page."""
     root = comment.root if comment.root_id else comment
-    earlier_roots = (
-        Comment.objects.filter(thread_id=comment.thread_id, depth=0, status=Comment.Status.PUBLISHED)
-        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
-        .count()
-    )
-    page = earlier_roots // ROOTS_PER_PAGE + 1
+    earlier = Comment.objects.filter(thread_id=comment.thread_id, depth=0, status=Comment.Status.PUBLISHED)
+    earlier = earlier.filter(
+        Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    ).order_by("created_at", "pk")
+    shown = paging.max_pages() * ROOTS_PER_PAGE
+    earlier_roots = paging.capped_count(earlier, shown)
+    page = earlier_roots // ROOTS_PER_PAGE + 1 if earlier_roots < shown else 1
     query = f"?comments={page}" if page > 1 else ""
     return f"{comment.thread.subject.get_absolute_url()}{query}#comment-{comment.pk}"
