@@ -53,6 +53,11 @@ def capped_count(queryset: QuerySet, limit: int) -> int:
     return _keys(queryset)[:limit].count()
 
 
+def capped_text(number: int, is_capped: bool) -> str:
+    """A number as shown: "20,000", or "more than 20,000" when counting stopped there."""
+    return f"more than {number:,}" if is_capped else f"{number:,}"
+
+
 class CappedPaginator(Paginator):
     """Django's Paginator for a queryset, counting no more than `max_pages()` pages of rows.
 
@@ -82,11 +87,11 @@ class CappedPaginator(Paginator):
 
     @property
     def count_text(self) -> str:
-        return f"more than {self.count:,}" if self.is_capped else f"{self.count:,}"
+        return capped_text(self.count, self.is_capped)
 
     @property
     def pages_text(self) -> str:
-        return f"more than {self.num_pages:,}" if self.is_capped else f"{self.num_pages:,}"
+        return capped_text(self.num_pages, self.is_capped)
 
     def _number(self, number) -> int:
         """Django's validate_number, without counting first when the number may be a page."""

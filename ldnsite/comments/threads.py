@@ -19,6 +19,8 @@ from .managers import MODERATE_PERMISSION
 from .models import Comment, Subscription, Thread, new_submission_token
 
 ROOTS_PER_PAGE = 20
+# The heading's count of a thread's comments stops here ("more than 20,000 comments").
+MAX_COUNTED_COMMENTS = 20_000
 
 
 @dataclass
@@ -165,7 +167,8 @@ def thread_context(request, subject) -> dict:
 
 
 def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
-    """One page of the thread's comments as HTML (with the links to other pages) and the number of threads.
+    """One page of the thread's comments as HTML (with the links to other pages) and how many comments are
+    published in the thread, replies included (counted no further than MAX_COUNTED_COMMENTS).
 
     The rendered page differs only by kind of reader (anonymous, member, member who may reply) unless the
     reader moderates or wrote in this thread (edit and delete links, their own held comments). So for the
@@ -188,7 +191,7 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
     if listing is not None:
         return listing
 
-    page, nodes = _comment_page(thread, user, context["is_moderator"], requested)
+    page, nodes, published = _comment_page(thread, user, context["is_moderator"], requested)
     html = ""
     if nodes:
         html = render_to_string(
@@ -196,7 +199,12 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
             {**context, "comment_nodes": nodes, "comment_page": page},
             request,
         )
-    listing = {"html": html, "count": page.paginator.count, "count_text": page.paginator.count_text}
+    counted = min(published, MAX_COUNTED_COMMENTS)
+    listing = {
+        "html": html,
+        "count": counted,
+        "count_text": paging.capped_text(counted, published > MAX_COUNTED_COMMENTS),
+    }
     if number is not None and page.number != number:
         # An out-of-range number fell back to another page: keep neither the list nor the page under it.
         pagecache.do_not_store(request)
@@ -221,7 +229,12 @@ def _comment_page(thread, user, moderator: bool, requested: str | None):
     # index probe each) rather than joined: for the join PostgreSQL hashed every member on every page.
     members = Comment._meta.get_field("author").related_model._default_manager
     author_name = Subquery(members.filter(pk=OuterRef("author_id")).values("display_name"))
-    roots = roots.annotate(author_name=author_name).order_by("created_at", "pk")
+    # How many comments the thread has published, replies included, read with the page's roots.
+    published = Comment.objects.filter(thread=thread, status=Comment.Status.PUBLISHED)
+    roots = roots.annotate(
+        author_name=author_name,
+        published_in_thread=paging.capped_count_sql(published, MAX_COUNTED_COMMENTS + 1),
+    ).order_by("created_at", "pk")
     page = _page_of_roots(roots, requested)
     page_roots = list(page.object_list)
     descendants = list(
@@ -230,7 +243,8 @@ def _comment_page(thread, user, moderator: bool, requested: str | None):
         .order_by("created_at", "pk")
     )
     texts.up_to_date([*page_roots, *descendants])
-    return page, build_tree(page_roots, descendants, user, moderator)
+    published_count = page_roots[0].published_in_thread if page_roots else 0
+    return page, build_tree(page_roots, descendants, user, moderator), published_count
 
 
 def _page_of_roots(roots, requested: str | None) -> Page:

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import dateformat, timezone
 
-from ldnsite.comments import moderation
+from ldnsite.comments import moderation, threads
 from ldnsite.comments.models import Comment, Thread
 from tests.html_safety import find_dangers
 from tests.xss_payloads import XSS_PAYLOADS
@@ -212,7 +212,7 @@ def test_each_page_number_shows_the_page_django_would(client, make_article, make
     html = client.get(url).content.decode()
 
     first, count = (0, 20) if shown == 1 else (20, 5)
-    assert f"Page {shown} of 2" in html and "(25 comments)" in html
+    assert f"Page {shown} of 2" in html and "(75 comments)" in html  # 25 roots, each with two replies
     assert comment_list(html).count('class="comment depth-0"') == count
     assert f'id="comment-{comments[3 * first].pk}"' in html
     assert f'id="comment-{comments[3 * (first + count) - 3].pk}"' in html
@@ -244,3 +244,20 @@ def test_an_anonymous_readers_page_of_comments_costs_the_same_few_queries(
         html = client.get(article.get_absolute_url()).content.decode()
 
     assert comment_list(html).count('class="comment depth-2"') == min(roots, 20)
+
+
+def test_the_heading_counts_every_published_comment_replies_included(
+    client, make_article, make_user, moderator, monkeypatch
+):
+    article = make_article()
+    thread = Thread.objects.for_subject(article)
+    discussion(thread, make_user(), 2)  # 2 roots, 4 replies
+    taken_down = moderation.submit(thread, author=make_user(), body="Soon removed")
+    moderation.remove(taken_down, by=moderator, reason="Off topic")
+
+    assert "(6 comments)" in client.get(article.get_absolute_url()).content.decode()
+
+    monkeypatch.setattr(threads, "MAX_COUNTED_COMMENTS", 4)
+    longer = make_article()
+    discussion(Thread.objects.for_subject(longer), make_user(), 2)
+    assert "(more than 4 comments)" in client.get(longer.get_absolute_url()).content.decode()
