@@ -303,10 +303,10 @@ def page_weight(port: int, path: str, cookie: str) -> tuple[int | None, int, lis
 def uncached_ms(port: int, path: str, cookie: str) -> float:
     """Median time of a few single requests that bypass the page cache (an unknown query parameter).
 
-    Five, so that the first request each of the two workers serves (it compiles the templates and fills
-    the process's own caches) is never the median."""
+    Eleven, so that the first request each worker serves (it compiles the templates and fills the process's
+    own caches) and a neighbour's burst on this shared machine are never the median."""
     samples = []
-    for n in range(5):
+    for n in range(11):
         started = time.perf_counter()
         load.get(HOST, port, f"{path}{'&' if '?' in path else '?'}bench_nocache={n}", cookie)
         samples.append(time.perf_counter() - started)
