@@ -34,10 +34,10 @@ MAX_TERMS = 12
 PER_GROUP = 10
 SNIPPET_CHARS = 240
 # The most matches of one source that are counted and ranked (per source, per query). Above it a search
-# ranks the newest MAX_CANDIDATES matches only and says "more than 500". 500 is 25 pages of 20, more than
-# anyone reads; ranking more cost the most in a common word's search at ten times the default volume, where
-# 1,900 long articles all matched (docs/search.md has the figures and the trade-off).
-MAX_CANDIDATES = 500
+# ranks the newest MAX_CANDIDATES matches only and says "more than 300". 300 is 15 pages of 20, more than
+# anyone reads; ranking is what grew with the data in a common word's search (long articles, all matching:
+# docs/search.md has the figures and the trade-off).
+MAX_CANDIDATES = 300
 
 # Highlight markers: private-use characters that cannot survive `clean_query` or editors' text unchanged,
 # swapped for <mark> only after the snippet has been escaped.
