@@ -99,3 +99,33 @@ class AddSearchDocument(Operation):
             "weighted_fields": self.weighted_fields,
         }
         return (self.__class__.__qualname__, [], kwargs)
+
+
+class ReplaceSearchDocument(AddSearchDocument):
+    """Rebuild a table's search document from other weighted fields (PostgreSQL only; a no-op elsewhere).
+
+    A generated column's expression cannot be altered: the column and its index are dropped and added again
+    from `weighted_fields`; backwards, from `previous_fields`.
+    """
+
+    def __init__(self, model_name: str, index_name: str, weighted_fields, previous_fields):
+        super().__init__(model_name, index_name, weighted_fields)
+        self.previous_fields = [tuple(pair) for pair in previous_fields]
+
+    def _previous(self) -> AddSearchDocument:
+        return AddSearchDocument(self.model_name, self.index_name, self.previous_fields)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self._previous().database_backwards(app_label, schema_editor, to_state, from_state)
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+        self._previous().database_forwards(app_label, schema_editor, to_state, from_state)
+
+    def describe(self) -> str:
+        return f"Rebuild the full-text search document of {self.model_name} (PostgreSQL only)"
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        return (name, args, {**kwargs, "previous_fields": self.previous_fields})

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ldnsite.choices import MSType
 
 from . import counts, moderation
-from .models import CONSENT_VERSION, Change, DisplayAs, SideEffect, Testimonial, TimeOnLDN
+from .models import CONSENT_VERSION, Change, DisplayAs, SideEffect, Testimonial, TimeOnLDN, facts_in_words
 
 BATCH = 2_000
 DEMO_TITLE_PREFIX = "Demo:"
@@ -86,6 +86,10 @@ def volume_testimonials(count: int, *, members: list, moderator, synthetic) -> l
                 moderated_by=moderator if decided else None,
                 rejection_reason="Synthetic volume-test rejection." if status == S.REJECTED else "",
             )
+        )
+    for testimonial in testimonials:  # what save() would write
+        testimonial.search_facts = facts_in_words(
+            testimonial.ms_type, testimonial.dose_mg, testimonial.side_effects
         )
     created = Testimonial.objects.bulk_create(testimonials, batch_size=BATCH)
     counts.rebuild()  # bulk_create skips the transitions that keep the summary's counters

@@ -13,7 +13,7 @@ def register() -> None:
         "experiences",
         model=Testimonial,
         heading="Member experiences",
-        fields=("title", "narrative", "side_effects_other", "other_treatments"),
+        fields=("title", "narrative", "side_effects_other", "other_treatments", "search_facts"),
         snippet_fields=("narrative",),
         description=(
             "what individual members say happened to them — personal experience, not medical evidence"
