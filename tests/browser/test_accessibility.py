@@ -23,6 +23,7 @@ from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Thread
 from testimonials import moderation as testimonial_moderation
 from tests.browser import helpers
+from tests.browser.conftest import ARTIFACTS
 from tests.clients import PassedTwoFactorClient
 from tests.factories import story
 
@@ -139,10 +140,26 @@ def visit(pages, live_server, site, name, **options):
     return page
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_has_no_wcag_violations(pages, live_server, site, name):
-    page = visit(pages, live_server, site, name)
+NO_HORIZONTAL_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+WIDER_THAN_THE_WINDOW = """() => [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+    .filter(el => { for (let up = el.parentElement; up; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== 'visible') return false; } return true; })
+    .slice(0, 5)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 40)}"`)"""
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
 
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390x844", "1280x800"])
+@pytest.mark.parametrize("name", PAGES)
+def test_page_reads_well_on_a_phone_and_a_laptop(pages, live_server, site, name, viewport):
+    """Every page in PAGES, in a phone's window and a laptop's: it answers, it does not scroll sideways, and
+    axe-core finds nothing against WCAG 2.2 AA."""
+    page = visit(pages, live_server, site, name, viewport=viewport)
+
+    too_wide = page.evaluate(WIDER_THAN_THE_WINDOW)
+    assert page.evaluate(NO_HORIZONTAL_SCROLL), f"wider than {viewport['width']}px: {too_wide}"
     assert axe_violations(page) == ""
 
 
@@ -162,15 +179,6 @@ def test_form_with_errors_has_no_wcag_violations(pages, live_server, site, name,
     expect(page.locator(".errorlist, .error-summary, [aria-invalid=true]").first).to_be_visible()
 
     assert axe_violations(page) == ""
-
-
-NO_HORIZONTAL_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
-WIDER_THAN_THE_WINDOW = """() => [...document.querySelectorAll('body *')]
-    .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
-    .filter(el => { for (let up = el.parentElement; up; up = up.parentElement) {
-        if (getComputedStyle(up).overflowX !== 'visible') return false; } return true; })
-    .slice(0, 5)
-    .map(el => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 40)}"`)"""
 
 
 @pytest.mark.parametrize(
@@ -208,21 +216,46 @@ PAST_THE_RIGHT_EDGE = """() => [...document.querySelectorAll('main *')]
     .filter(el => el.getClientRects().length && el.getBoundingClientRect().right > window.innerWidth + 1)
     .slice(0, 5)
     .map(el => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 40)}"`)"""
-LABELLED_VALUES = """selector => [...document.querySelectorAll(selector)].map(
-    cell => `${getComputedStyle(cell, '::before').content} ${cell.textContent.trim()}`)"""
+# Each value with the name it is read under: a card's data-label (shown before it), the term of a
+# description list, or the header of a table's column when the table fits the phone as it is.
+LABELLED_VALUES = """selector => [...document.querySelectorAll(selector)].map(value => {
+    const before = getComputedStyle(value, '::before').content;
+    let label = before && before !== 'none' && before !== 'normal' ? before.slice(1, -1) : '';
+    if (!label && value.tagName === 'DD') label = value.previousElementSibling.textContent;
+    if (!label && value.closest('table')) {
+        const header = value.closest('table').querySelectorAll('thead th')[value.cellIndex];
+        if (header && header.getClientRects().length) label = header.textContent;
+    }
+    return `${label.trim().replace(/:$/, '')}: ${value.textContent.trim()}`;
+})"""
+SCREENSHOTS = ARTIFACTS.parent / "phone"  # not under browser/, which each run empties
 
 
-@pytest.mark.parametrize(("name", "cells"), [("study list", ".evidence-table td")])
-def test_the_sites_own_lists_show_every_value_on_a_phone(pages, live_server, site, name, cells):
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("study list", ".evidence-table td"),
+        ("testimonial list", ".experience-card .experience-facts dd"),
+        ("testimonial summary", ".summary-table th[scope=row], .summary-table td"),
+        ("moderation queue", ".moderation-card dl dd"),
+    ],
+)
+def test_the_sites_own_lists_show_every_value_on_a_phone(pages, live_server, site, name, values):
     """At 390 px a list of the site's own becomes cards: every value on screen, each with its column's name,
-    nothing behind sideways scrolling (a table inside an article may still scroll in its labelled box)."""
-    page = visit(pages, live_server, site, name, viewport={"width": 390, "height": 844})
+    nothing behind sideways scrolling (a table inside an article may still scroll in its labelled box).
+    Screenshots at 390 and 1280 px go to test-artifacts/phone/ for a person to look at."""
+    page = visit(pages, live_server, site, name, viewport=PHONE)
 
     assert page.evaluate(PAST_THE_RIGHT_EDGE) == []
-    values = page.evaluate(LABELLED_VALUES, cells)
-    assert values and all(re.fullmatch(r'"[A-Z][^"]*: " \S.*', value, re.S) for value in values), values[:3]
-    for cell in page.locator(cells).all():
-        expect(cell).to_be_visible()
+    shown = page.evaluate(LABELLED_VALUES, values)
+    assert shown and all(re.fullmatch(r"[A-Z][^:]*: \S.*", value, re.S) for value in shown), shown[:3]
+    for value in page.locator(values).all():
+        expect(value).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for viewport in (PHONE, LAPTOP):
+        page.set_viewport_size(viewport)
+        picture = SCREENSHOTS / f"{name.replace(' ', '-')}-{viewport['width']}.png"
+        page.screenshot(path=picture, full_page=True)
 
 
 @pytest.mark.parametrize("name", ["home", "article", "study list", "testimonial form", "moderation queue"])
