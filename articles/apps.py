@@ -7,9 +7,10 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from ldnsite.comments import subjects
+        from ldnsite.demo import builders
         from ldnsite.privileges import add_editor_permission
 
-        from . import caching, search
+        from . import caching, demo, search
         from .managers import EDIT_PERMISSION
         from .models import Article, Study
 
@@ -18,3 +19,6 @@ class ArticlesConfig(AppConfig):
         search.register()
         subjects.register(Article, kind="article", lookup="slug", public=Article.objects.public)
         subjects.register(Study, kind="study", lookup="slug", public=Study.objects.public)
+        builders.register(
+            "articles", order=10, content=demo.load, volume=demo.volume, volume_options=demo.VOLUME_OPTIONS
+        )

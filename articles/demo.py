@@ -16,6 +16,7 @@ import textwrap
 from django.utils import timezone
 
 from ldnsite.choices import MSType
+from ldnsite.demo.builders import Volume, VolumeOption
 
 from . import moderation
 from .models import Article, PublicationStatus, Resource, Study
@@ -596,10 +597,11 @@ RESOURCES = [
 # --- load_demo ------------------------------------------------------------------------------------------
 
 
-def load(team) -> tuple[dict[str, Study], Article]:
+def load(team) -> str:
     """Publish the demo study summaries and article as `team`, updated in place by slug: safe to run again."""
     studies = {data["slug"]: _study(data, team) for data in STUDIES}
-    return studies, _article(ARTICLE, team, studies)
+    article = _article(ARTICLE, team, studies)
+    return f"Demo content ready: {len(studies)} study summaries and “{article.title}”."
 
 
 def _study(data: dict, team) -> Study:
@@ -634,6 +636,22 @@ def _article(data: dict, team, studies: dict[str, Study]) -> Article:
 # --- seed_volume ----------------------------------------------------------------------------------------
 # `synthetic` is the demo app's source of repeatable fake data: `rng` (random.Random), `now`, and text
 # made of `words(n)` and `paragraph(sentences)`. Rows are bulk-created: no signals, no e-mail.
+
+VOLUME_OPTIONS = [
+    VolumeOption("articles", 200, "Articles, each citing 2-5 of the studies."),
+    VolumeOption("studies", 50, "Study summaries."),
+]
+
+
+def volume(counts: dict, run) -> Volume:
+    """Studies, then articles citing them. The published articles come first among the subjects to discuss:
+    the first of them is the benchmarks' most discussed page."""
+    with run.timed("studies"):
+        studies = volume_studies(counts["studies"], synthetic=run)
+    with run.timed("articles and resources"):
+        articles = volume_articles(counts["articles"], editor=run.editor, studies=studies, synthetic=run)
+    published = [article for article in articles if article.status == PublicationStatus.PUBLISHED]
+    return Volume(f"{len(articles)} articles, {len(studies)} studies", discussed=[*published, *studies])
 
 
 def volume_studies(count: int, *, synthetic) -> list[Study]:

@@ -50,8 +50,9 @@ class TestimonialsConfig(AppConfig):
         from ldnsite import editor
         from ldnsite.accounts import personal_data, profiles
         from ldnsite.comments import contributions, subjects
+        from ldnsite.demo import builders
 
-        from . import caching, queue, search
+        from . import caching, demo, queue, search
         from . import personal_data as own_data
         from .models import NARRATIVE_MAX_LENGTH, Testimonial
 
@@ -74,6 +75,13 @@ class TestimonialsConfig(AppConfig):
             order=10,
             items=experiences_under_name,
             template="testimonials/includes/profile_experiences.html",
+        )
+        builders.register(
+            "testimonials",
+            order=20,
+            debug_content=demo.add_demo_experiences,
+            volume=demo.volume,
+            volume_options=demo.VOLUME_OPTIONS,
         )
         # First in a member's download and first to go with their account: a story takes its discussion.
         personal_data.register(

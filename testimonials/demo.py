@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ldnsite.choices import MSType
+from ldnsite.demo.builders import Volume, VolumeOption
 
 from . import counts, moderation
 from .models import CONSENT_VERSION, Change, DisplayAs, SideEffect, Testimonial, TimeOnLDN, facts_in_words
@@ -23,12 +24,12 @@ DEMO_STORIES = [
 ]
 
 
-def add_demo_experiences(*, member, moderator) -> int:
+def add_demo_experiences(*, member, moderator) -> str:
     """Six approved, clearly labelled demo stories by `member`, so the member-experience pages show something.
-    Through the real transitions (submit, approve); none when the member already has them. Returns how many
-    were added."""
+    Through the real transitions (submit, approve); none when the member already has them. Says what
+    it did."""
     if Testimonial.objects.filter(author=member, title__startswith=DEMO_TITLE_PREFIX).exists():
-        return 0
+        return ""
     for number, (ms_type, dose, time_on_ldn, change, side_effects) in enumerate(DEMO_STORIES, start=1):
         testimonial = moderation.submit(
             author=member,
@@ -44,7 +45,19 @@ def add_demo_experiences(*, member, moderator) -> int:
             is_carer=False,
         )
         moderation.approve(testimonial, by=moderator)
-    return len(DEMO_STORIES)
+    return f"{len(DEMO_STORIES)} labelled demo member experiences were added and approved."
+
+
+VOLUME_OPTIONS = [VolumeOption("testimonials", 20_000, "Member experiences.", needs_members=True)]
+
+
+def volume(counts: dict, run) -> Volume:
+    with run.timed("testimonials"):
+        created = volume_testimonials(
+            counts["testimonials"], members=run.members, moderator=run.moderator, synthetic=run
+        )
+    approved = [story for story in created if story.status == Testimonial.Status.APPROVED]
+    return Volume(f"{len(created)} testimonials", discussed=approved)
 
 
 def volume_testimonials(count: int, *, members: list, moderator, synthetic) -> list[Testimonial]:

@@ -8,7 +8,7 @@ left out) of the site package and of each domain app, and fails on:
 - a cycle between apps (each app in the site package is a node, each top-level module there a node of its
   own, each domain app one node), or between modules of one app.
 
-The site layer is what composes the apps: the site package's settings, urls, wsgi, asgi and demo app, and its
+The site layer is what composes the apps: the site package's settings, urls, wsgi and asgi, and its
 __init__ and celery modules while they only wire the Celery application to the settings. The domain apps are
 the local apps of INSTALLED_APPS outside the site package, so a new app is covered without editing this file.
 There is no allowlist.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_PACKAGE = "ldnsite"
-SITE_MODULES = ("settings", "urls", "wsgi", "asgi", "demo")
+SITE_MODULES = ("settings", "urls", "wsgi", "asgi")
 # Site wiring while they import nothing of the project but each other: the package's __init__ loads celery.
 WIRING_MODULES = ("", "celery")
 

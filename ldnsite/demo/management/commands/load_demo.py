@@ -1,5 +1,5 @@
-"""Load the demo content: one article, six study summaries, a few resources; demo accounts and member
-experiences when DEBUG is on. Each app builds its own (articles/demo.py, testimonials/demo.py).
+"""Load the demo content that the apps register (ldnsite/demo/builders.py): one article, six study
+summaries and a few resources today; demo accounts, and content written by them, only when DEBUG is on.
 
 Safe to run again: content is updated in place by slug, and nothing is duplicated.
 """
@@ -13,9 +13,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles import demo as articles_demo
+from ldnsite.demo import builders
 from ldnsite.http import absolute_url
-from testimonials import demo as testimonials_demo
 
 EDITORIAL_TEAM = {"email": "editorial-team@ldnsite.invalid", "display_name": "ldnsite editorial team"}
 DEMO_ACCOUNTS = [
@@ -32,14 +31,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        with transaction.atomic():
-            studies, article = articles_demo.load(self._editorial_team())
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo content ready: {len(studies)} study summaries and “{article.title}”.")
-        )
+        team = self._editorial_team()
+        for builder in builders.registered():
+            if builder.content is not None:
+                with transaction.atomic():
+                    self.stdout.write(self.style.SUCCESS(builder.content(team)))
         if settings.DEBUG:
             self._demo_accounts()
-            self._demo_experiences()
+            self._debug_content()
         else:
             self.stdout.write("DEBUG is off, so no demo accounts were created.")
 
@@ -73,9 +72,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {display_name:<15} {email:<24} password: {password}")
         self.stdout.write(f"Log in at {absolute_url('/accounts/login/')} (editors also reach /admin/).")
 
-    def _demo_experiences(self) -> None:
+    def _debug_content(self) -> None:
         User = get_user_model()
         member = User.objects.get(email="member@example.com")
         moderator = User.objects.get(email="moderator@example.com")
-        if testimonials_demo.add_demo_experiences(member=member, moderator=moderator):
-            self.stdout.write("Six labelled demo member experiences were added and approved.")
+        for builder in builders.registered():
+            if builder.debug_content is not None:
+                with transaction.atomic():
+                    said = builder.debug_content(member=member, moderator=moderator)
+                if said:
+                    self.stdout.write(said)

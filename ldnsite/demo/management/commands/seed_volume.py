@@ -4,10 +4,11 @@
 
 Everything is made with bulk_create in one transaction, so it takes seconds, not hours; no signals run and no
 e-mail is sent. Every record says it is synthetic ("Volume test article 17", members "Volume member 12" at
-volume.invalid addresses). Running it again adds more, numbered on from what is there. One article (the first
-of the run) gets exactly --hot-comments comments with replies, more than any other discussion: the page
-benchmarks read. Refuses to run unless DEBUG is on or --yes is given, so it never lands in production by
-mistake.
+volume.invalid addresses). Running it again adds more, numbered on from what is there. Each app adds its own
+content (ldnsite/demo/builders.py; its options are in --help). The first subject an app hands back for
+discussion (the first published article) gets exactly --hot-comments comments with replies, more than any
+other discussion: the page benchmarks read. Refuses to run unless DEBUG is on or --yes is given, so it
+never lands in production by mistake.
 """
 
 import functools
@@ -25,13 +26,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import demo as articles_demo
-from articles.models import PublicationStatus
 from ldnsite import pagecache
 from ldnsite.comments import texts
 from ldnsite.comments.models import MAX_DEPTH, Comment, Thread
-from testimonials import demo as testimonials_demo
-from testimonials.models import Testimonial
+from ldnsite.demo import builders
 
 BATCH = 2_000
 EMAIL_DOMAIN = "volume.invalid"
@@ -59,12 +57,11 @@ def paragraph(rng: random.Random, sentences: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Add a large volume of synthetic articles, studies, members, testimonials and comments."
+    help = "Add a large volume of synthetic members, content (each app's, see --help) and comments on it."
 
     def add_arguments(self, parser):
-        parser.add_argument("--articles", type=int, default=200)
-        parser.add_argument("--studies", type=int, default=50)
-        parser.add_argument("--testimonials", type=int, default=20_000)
+        for option in builders.volume_options():
+            parser.add_argument(f"--{option.name}", type=int, default=option.default, help=option.help)
         parser.add_argument("--comments", type=int, default=200_000)
         parser.add_argument("--members", type=int, default=3_000, help="Members who write them.")
         parser.add_argument(
@@ -79,13 +76,16 @@ class Command(BaseCommand):
                 "seed_volume adds tens of thousands of synthetic records. It runs only with DJANGO_DEBUG=1, "
                 "or with --yes when you are sure this is not a production database."
             )
-        for name in ("articles", "studies", "testimonials", "comments", "members", "hot_comments"):
+        content = builders.volume_options()
+        for name in [option.name for option in content] + ["comments", "members", "hot_comments"]:
             if options[name] < 0:
                 raise CommandError(f"--{name.replace('_', '-')} cannot be negative.")
-        if options["members"] < 1 and (options["testimonials"] or options["comments"]):
-            raise CommandError("Testimonials and comments need at least one member (--members).")
-        if options["comments"] and not (options["articles"] or options["studies"] or options["testimonials"]):
-            raise CommandError("Comments need something to discuss: add articles, studies or testimonials.")
+        written = [option.name for option in content if option.needs_members] + ["comments"]
+        if options["members"] < 1 and any(options[name] for name in written):
+            raise CommandError(f"{', '.join(written).capitalize()} need at least one member (--members).")
+        if options["comments"] and not any(options[option.name] for option in content):
+            names = ", ".join(f"--{option.name}" for option in content)
+            raise CommandError(f"Comments need something to discuss: add some of {names}.")
 
         self.rng = random.Random(options["seed"])
         # Texts are drawn from a pool: making up 200,000 comments word by word would take most of the run.
@@ -95,39 +95,30 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             with self.timed("staff and members"):
-                editor, moderator = self.staff()
-                members = self.members(options["members"])
+                self.editor, self.moderator = self.staff()
+                self.members = self.members_for_run(options["members"])
             # Each app builds its own content; the comments on all of it are built here.
-            with self.timed("studies"):
-                studies = articles_demo.volume_studies(options["studies"], synthetic=self)
-            with self.timed("articles and resources"):
-                articles = articles_demo.volume_articles(
-                    options["articles"], editor=editor, studies=studies, synthetic=self
-                )
-            with self.timed("testimonials"):
-                testimonials = testimonials_demo.volume_testimonials(
-                    options["testimonials"], members=members, moderator=moderator, synthetic=self
-                )
+            summaries, discussed = [], []
+            for builder in builders.registered():
+                if builder.volume is not None:
+                    counts = {option.name: options[option.name] for option in builder.volume_options}
+                    made = builder.volume(counts, self)
+                    summaries.append(made.summary)
+                    discussed += made.discussed
             with self.timed("threads and comments"):
-                hot, comment_count = self.comments(
-                    options["comments"], options["hot_comments"], articles, studies, testimonials, members
-                )
+                hot, comment_count = self.comments(options["comments"], options["hot_comments"], discussed)
         pagecache.refresh(pagecache.EVERY_PAGE, reschedule=True)  # bulk_create sends no signals
 
         total = time.perf_counter() - started
         for label, seconds in self.timings:
             self.stdout.write(f"  {label:<24} {seconds:6.1f} s")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Added {len(articles)} articles, {len(studies)} studies, {len(members)} members, "
-                f"{len(testimonials)} testimonials and {comment_count} comments in {total:.1f} s."
-            )
-        )
+        added = ", ".join([f"{len(self.members)} members", *summaries])
+        self.stdout.write(self.style.SUCCESS(f"Added {added} and {comment_count} comments in {total:.1f} s."))
         if hot is not None:
-            self.stdout.write(f"Most discussed article: {hot.get_absolute_url()}")
+            self.stdout.write(f"Most discussed page: {hot.get_absolute_url()}")
 
-    # The apps' builders draw their synthetic data from the command (`synthetic=self`): one seeded `rng`,
-    # the run's `now`, and text.
+    # The apps' builders get the command as their `run`: the run's `editor`, `moderator` and `members`, one
+    # seeded `rng`, the run's `now`, text, and `timed(label)` for the timings printed at the end.
 
     def words(self, n: int) -> str:
         return words(self.rng, n)
@@ -163,7 +154,7 @@ class Command(BaseCommand):
         moderator.groups.add(*Group.objects.filter(name="Moderators"))
         return editor, moderator
 
-    def members(self, count: int) -> list:
+    def members_for_run(self, count: int) -> list:
         User = get_user_model()
         start = User.objects.filter(email__startswith="volume-member-").count() + 1
         unusable = make_password(None)  # nobody logs in as these: no password hashing for thousands
@@ -185,36 +176,29 @@ class Command(BaseCommand):
         )
         return users
 
-    def comments(self, total, hot_total, articles, studies, testimonials, members):
-        """Threads for every public subject; `hot_total` comments on the first article, the rest spread."""
-        public_articles = [a for a in articles if a.status == PublicationStatus.PUBLISHED]
-        public_testimonials = [t for t in testimonials if t.status == Testimonial.Status.APPROVED]
-        threads = Thread.objects.bulk_create(
-            [Thread.about(subject) for subject in [*public_articles, *studies, *public_testimonials]],
-            batch_size=BATCH,
-        )
+    def comments(self, total, hot_total, discussed):
+        """Threads for every subject the apps gave; `hot_total` comments on the first, the rest spread."""
+        threads = [Thread.about(subject) for subject in discussed]
+        threads = Thread.objects.bulk_create(threads, batch_size=BATCH)
         if not total or not threads:
             return None, 0
-        hot_thread = threads[0] if public_articles else None
+        hot_thread = threads[0] if hot_total else None
         hot_count = min(hot_total, total) if hot_thread else 0
         others = threads[1:] if hot_thread else threads
-        # Articles draw the most discussion, studies some, each member experience a little.
+        # Articles draw the most discussion, studies some, the rest (member experiences...) a little.
         weights = [{"article": 10, "study": 5}.get(t.subject_kind, 1) for t in others]
         remaining = total - hot_count
         cap = min(MAX_OTHER_THREAD, hot_count - 1) if hot_thread else MAX_OTHER_THREAD
         if remaining > cap * len(others):
             raise CommandError(
                 f"{total} comments do not fit: at most {cap} per discussion besides the most discussed "
-                "article. Add articles, studies or testimonials, or ask for fewer comments."
+                "page. Add content to discuss, or ask for fewer comments."
             )
         counts = self._spread(remaining, weights, cap)
         plan = [(hot_thread, hot_count, True)] if hot_thread else []
         plan += [(thread, n, False) for thread, n in zip(others, counts, strict=True) if n]
-        self._write_comments(plan, members)
-        hot = (
-            next((a for a in public_articles if a.pk == hot_thread.subject_id), None) if hot_thread else None
-        )
-        return hot, total
+        self._write_comments(plan, self.members)
+        return (discussed[0] if hot_thread else None), total
 
     def _spread(self, total: int, weights: list[int], cap: int) -> list[int]:
         weight_sum = sum(weights) or 1
