@@ -51,11 +51,12 @@ class TestimonialsConfig(AppConfig):
         from ldnsite.accounts import personal_data, profiles
         from ldnsite.comments import contributions, subjects
 
-        from . import caching, queue, search
+        from . import caching, notifications, queue, search
         from . import personal_data as own_data
         from .models import NARRATIVE_MAX_LENGTH, Testimonial
 
         caching.register()
+        notifications.register()
         queue.register()
         search.register()
         editor.register_member_field("testimonials.Testimonial.narrative", max_length=NARRATIVE_MAX_LENGTH)
