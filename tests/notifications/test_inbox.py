@@ -206,3 +206,20 @@ def test_the_header_count_is_one_query_whatever_the_number(
     browser = browser_of(busy)
     with django_assert_max_num_queries(quiet):
         browser.get("/about/")
+
+
+def test_the_count_never_reaches_the_pages_kept_for_anonymous_readers(
+    client, article, ada, bo, make_comment, browser_of, settings
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    root = make_comment(article, ada, "Ada asks")
+    make_comment(article, bo, "Bo answers", parent=root)
+
+    member_page = browser_of(ada).get("/about/")
+    assert unread_in_header(text(member_page)) == "1"
+    assert "private" in member_page["Cache-Control"] and member_page.get("X-Cache") != "hit"
+
+    first, again = client.get("/about/"), client.get("/about/")
+    assert again["X-Cache"] == "hit"
+    for response in (first, again):
+        assert "unread-count" not in text(response) and INBOX not in text(response)
