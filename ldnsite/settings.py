@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "ldnsite.comments",
     "ldnsite.search",
     "ldnsite.pages",
+    "ldnsite.notifications",
     "articles",
     "testimonials",
     "ldnsite.demo",
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ldnsite.context_processors.site",
+                "ldnsite.notifications.context_processors.unread",
             ],
             "builtins": ["ldnsite.templatetags.markdown", "ldnsite.templatetags.drafts"],
         },
@@ -115,6 +118,7 @@ SITE_LINKS = {
     "studies": "articles:study_list",
     "testimonials": "testimonials:list",
     "my_stories": "testimonials:mine",
+    "notifications": "notifications:inbox",
     "search": "search:search",
     "article_feed": "articles:article_feed",
     "study_feed": "articles:study_feed",
@@ -213,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "ldnsite.accounts.tasks.clear_expired_sessions", "schedule": 3600.0},
     "delete-old-sent-mail": {"task": "ldnsite.mail.tasks.delete_old_mail", "schedule": 24 * 3600.0},
     "check-summary-counts": {"task": "testimonials.tasks.check_summary_counts", "schedule": 24 * 3600.0},
+    # Once a day, at a quiet hour for most members (UTC): one e-mail each for the kinds they want as a digest.
+    "send-notification-digests": {
+        "task": "ldnsite.notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Accounts (django-allauth 65.x setting names only) ----------------------------------------------------
@@ -322,6 +331,10 @@ TESTIMONIALS_LIVE_PREVIEW = False
 # --- Search -----------------------------------------------------------------------------------------------
 # (searches allowed, per seconds) from one address; full-text queries cost more than a cached page.
 SEARCH_RATE_LIMIT = (int(os.environ.get("DJANGO_SEARCH_PER_MINUTE", "120")), 60)
+
+# --- Notifications (ldnsite.notifications) ---------------------------------------------------------------
+NOTIFICATIONS_RATE_READ = (120, 60)  # mark read / mark all read / open, per member per minute
+NOTIFICATIONS_RATE_SETTINGS = (20, 10 * 60)  # e-mail choices saved (or unsubscribed), per member
 
 # --- Contact form (ldnsite.pages) ------------------------------------------------------------------------
 # Where /contact/ messages go: DJANGO_CONTACT_EMAIL (comma-separated), else every active account that may edit

@@ -49,6 +49,7 @@ urlpatterns = [
     path("comments/", include("ldnsite.comments.urls")),
     path("members/", include("ldnsite.accounts.urls")),
     path("moderation/", include("ldnsite.moderation.urls")),
+    path("notifications/", include("ldnsite.notifications.urls")),
     path("testimonials/", include("testimonials.urls")),
     path("healthz", health.live, name="healthz"),
     path("healthz/ready", health.ready, name="healthz_ready"),

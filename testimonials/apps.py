@@ -52,11 +52,12 @@ class TestimonialsConfig(AppConfig):
         from ldnsite.comments import contributions, subjects
         from ldnsite.demo import builders
 
-        from . import caching, demo, queue, search
+        from . import caching, demo, notifications, queue, search
         from . import personal_data as own_data
         from .models import NARRATIVE_MAX_LENGTH, Testimonial
 
         caching.register()
+        notifications.register()
         queue.register()
         search.register()
         editor.register_member_field("testimonials.Testimonial.narrative", max_length=NARRATIVE_MAX_LENGTH)

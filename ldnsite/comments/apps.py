@@ -26,7 +26,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from ldnsite import pagecache
 
-        from . import contributions, personal_data, profiles, queue
+        from . import contributions, notifications, personal_data, profiles, queue
         from .models import Comment
 
         pagecache.register(Comment, pages=subject_page, when=is_shown)
@@ -34,3 +34,4 @@ class CommentsConfig(AppConfig):
         personal_data.register()
         profiles.register()
         queue.register()
+        notifications.register()

@@ -24,7 +24,11 @@ class ThreadQuerySet(models.QuerySet):
 
 class CommentQuerySet(models.QuerySet):
     def public(self):
-        """Published comments in public threads: what anyone may read.
+        """Published comments in public threads: what anyone may read."""
+        return self.in_public_threads().filter(status=self.model.Status.PUBLISHED)
+
+    def in_public_threads(self):
+        """Comments in any state in public threads.
 
         The same door as Thread.public(), asked of each comment's own subject (an index probe per row,
         which PostgreSQL may still hash for a large set) rather than as `thread__in` the set of every public
@@ -36,7 +40,14 @@ class CommentQuerySet(models.QuerySet):
             door |= Q(thread__subject_kind=subject.kind) & Q(Exists(public_subject))
         if not door:
             return self.none()
-        return self.filter(door, status=self.model.Status.PUBLISHED)
+        return self.filter(door)
+
+    def seen_by(self, member):
+        """What `member` may see of comments in public threads: the published ones, and their own that a
+        moderator holds, hid or removed (their decisions reach them), not those they deleted."""
+        Status = self.model.Status
+        own = Q(author=member) & ~Q(status=Status.DELETED)
+        return self.in_public_threads().filter(Q(status=Status.PUBLISHED) | own)
 
     def held(self):
         return self.filter(status=self.model.Status.HELD)

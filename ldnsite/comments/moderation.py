@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ldnsite.mail import delivery as mail
 from ldnsite.mfa import holds_privileges
 from ldnsite.moderation.exceptions import InvalidTransition, OwnContent, refuse_if_changed
 from ldnsite.moderation.models import record
+from ldnsite.notifications import services as inbox
 
 from . import contributions, notifications
 from .hold import needs_premoderation
@@ -121,10 +121,11 @@ def _move(comment: Comment, action: str, *, by, reason: str = "", seen=None, **c
             open_reports.update(resolved_at=now, outcome=REPORT_OUTCOME[action])
         if locked.is_gone:  # an edit of a removed or deleted comment has nothing left to change
             CommentRevision.objects.filter(comment=locked).delete()
-        if locked.status != Status.PUBLISHED:  # taken down: followers must not be mailed its text after all
-            mail.withdraw(locked)
+        if locked.status != Status.PUBLISHED:  # taken down: no inbox shows it, no waiting mail quotes it
+            inbox.withdraw(locked)
         if action == "publish":
             notifications.send_reply_notifications(locked.pk)
+        notifications.tell_author(locked, action)
     return locked
 
 

@@ -459,6 +459,8 @@ def pinned(data, world) -> str:
         c["id"], c["reply_to"] = label("comment", c["id"]), label("comment", c["reply_to"])
     for r in data["reports"]:
         r["comment_id"] = label("comment", r["comment_id"])
+    for n in data["notifications"]["items"]:
+        n["about"]["id"] = label(n["about"]["kind"], n["about"]["id"])
     for d in data["moderation_decisions"]:
         d["id"] = label(d["about"], d["id"])
     return json.dumps(walk(data), indent=2, ensure_ascii=False) + "\n"
@@ -502,7 +504,13 @@ def test_an_app_that_registers_personal_data_is_in_the_download_and_erased_with_
     )
     _, data = download(client, leaver)
     assert data["bookmarks"] == ["BOOKMARK-OF-Leaving Lou"]
-    assert list(data)[-4:] == ["reports", "bookmarks", "subscriptions", "moderation_decisions"]
+    assert list(data)[-5:] == [
+        "reports",
+        "bookmarks",
+        "subscriptions",
+        "notifications",
+        "moderation_decisions",
+    ]
 
     with pytest.raises(ValueError):
         personal_data.register("bookmarks", order=1, export=lambda member: [])

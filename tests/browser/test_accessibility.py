@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Thread
+from ldnsite.notifications import services as inbox
 from testimonials import moderation as testimonial_moderation
 from tests.browser import helpers
 from tests.browser.conftest import ARTIFACTS
@@ -77,6 +78,8 @@ def site(make_user, make_moderator):
     comment_moderation.submit(
         thread, author=member, body="It did for me.", parent=first
     )  # held: in the queue
+    # Something in the member's inbox: a post in a discussion they read.
+    inbox.notify(member, "followed", target=first, actor=first.author)
     return SimpleNamespace(
         article=article,
         study=article.studies.order_by("year").first(),
@@ -109,6 +112,8 @@ PAGES = {
     "testimonial": (None, lambda s: s.experience.get_absolute_url()),
     "testimonial form": ("member", lambda s: "/testimonials/new/"),
     "my testimonials": ("member", lambda s: "/testimonials/mine/"),
+    "notifications": ("member", lambda s: "/notifications/"),
+    "notification settings": ("member", lambda s: "/notifications/settings/"),
     "testimonial summary": (None, lambda s: "/testimonials/summary/"),
     "search results": (None, lambda s: "/search/?q=fatigue"),
     "login": (None, lambda s: "/accounts/login/"),

@@ -2,6 +2,7 @@
 actions, reply e-mails with their unsubscribe link, and sweeps for leaked e-mail addresses or hidden text.
 """
 
+import re
 import uuid
 
 import pytest
@@ -14,6 +15,7 @@ from ldnsite.comments import moderation
 from ldnsite.comments.models import Comment, Report, Subscription, Thread
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.moderation.models import ModerationEvent
+from ldnsite.notifications.models import EmailPreference
 from tests.clients import PassedTwoFactorClient as Client
 from tests.factories import own_callbacks
 
@@ -547,7 +549,8 @@ def test_no_email_for_your_own_comments(
         make_comment(article, ada, "Ada answers", parent=root, follow=True, posted=True)
         make_comment(article, ada, "Ada again, at the top", posted=True)
 
-    assert mailoutbox == []
+    # Bo hears of the reply to him (replies e-mail at once by default); Ada hears of nothing she wrote.
+    assert [mail.to for mail in mailoutbox] == [[bo.email]]
 
 
 def test_a_held_reply_is_emailed_only_once_a_moderator_publishes_it(
@@ -558,13 +561,17 @@ def test_a_held_reply_is_emailed_only_once_a_moderator_publishes_it(
         moderation.publish(root, by=moderator)
         reply = make_comment(article, bo, "Bo's first reply HELDREPLY-1a", parent=root, posted=True)
     assert reply.status == Comment.Status.HELD
-    assert mailoutbox == []
+    # Only the decision on Ada's own first comment; nothing about Bo's held reply.
+    assert [mail.to for mail in mailoutbox] == [[ada.email]] and "HELDREPLY" not in mailoutbox[0].body
+    mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         moderation.publish(reply, by=moderator)
 
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == [ada.email] and "HELDREPLY-1a" in mailoutbox[0].body
+    to_ada = [mail for mail in mailoutbox if mail.to == [ada.email]]
+    assert len(to_ada) == 1 and "HELDREPLY-1a" in to_ada[0].body
+    # Bo hears of the moderator's decision on his comment, once.
+    assert [mail.to for mail in mailoutbox if mail.to != [ada.email]] == [[bo.email]]
 
 
 @pytest.mark.parametrize("decision", ["hide", "remove"])
@@ -584,9 +591,11 @@ def test_no_email_for_a_reply_taken_down_before_the_mail_goes_out(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         reply = make_comment(article, bo, "Buy LDN from my shop", parent=root, posted=True)
         getattr(moderation, decision)(reply, by=moderator, reason="Selling drugs")
-    assert len(own_callbacks(callbacks)) == 1
+    assert len(own_callbacks(callbacks)) == 2  # the reply's mail, then the decision's
 
-    assert mailoutbox == []
+    # Ada's mail about the reply was withdrawn; only Bo hears, of the decision, without his words quoted.
+    [mail] = mailoutbox
+    assert mail.to == [bo.email] and "Buy LDN" not in mail.body
 
 
 def test_a_rolled_back_transaction_sends_nothing(
@@ -617,11 +626,14 @@ def test_a_rolled_back_transaction_sends_nothing(
 def unsubscribe_path(
     article, ada, bo, no_hold, mailoutbox, django_capture_on_commit_callbacks, settings, make_comment
 ):
-    """The path of the unsubscribe link in the e-mail Ada got about Bo's reply."""
+    """The path of the "stop following" link in the e-mail Ada got about Bo's post in the discussion she
+    follows (she chose such e-mails at once; by default they come in the daily digest)."""
+    EmailPreference.objects.create(member=ada, kind="followed", delivery="immediately")
     with django_capture_on_commit_callbacks(execute=True):
-        root = make_comment(article, ada, "Ada asks", follow=True, posted=True)
-        make_comment(article, bo, "Bo replies", parent=root, posted=True)
-    url = mailoutbox[0].extra_headers["List-Unsubscribe"].strip("<>")
+        make_comment(article, ada, "Ada asks", follow=True, posted=True)
+        make_comment(article, bo, "Bo posts", posted=True)
+    [mail] = mailoutbox
+    [url] = re.findall(r"Stop following it: (\S+)", mail.body)
     assert url.startswith(settings.SITE_URL + "/comments/unsubscribe/")
     return url.removeprefix(settings.SITE_URL)
 

@@ -281,13 +281,14 @@ def test_thread_page_query_count_does_not_grow(
     client.force_login(reader)
 
     # Session, the member with their permissions, article, its studies and resources, one statement for the
-    # reader (e-mail confirmed, follows the thread, wrote in it), the page of roots with their number, and
-    # everything under them.
-    with django_assert_max_num_queries(8):
+    # reader (e-mail confirmed, follows the thread, wrote in it), the page of roots with their number,
+    # everything under them, and the header's unread notifications.
+    with django_assert_max_num_queries(9):
         response = client.get(article.get_absolute_url())
     # The second view reuses the rendered article and comment list: neither the comments, their replies, their
-    # count nor the article's studies are fetched. Left: session, member, article and the reader's statement.
-    with django_assert_max_num_queries(4):
+    # count nor the article's studies are fetched. Left: session, member, article, the reader's statement and
+    # the unread count.
+    with django_assert_max_num_queries(5):
         again = client.get(article.get_absolute_url())
 
     for html in (response.content.decode(), again.content.decode()):

@@ -156,7 +156,7 @@ def test_rows_an_older_renderer_made_are_rendered_again_once_and_kept(
     assert sorted(c for c in conversions if c in bodies) == sorted(bodies)
     assert set(Comment.objects.values_list("body_html_version", flat=True)) == {"9999/a-newer-renderer"}
     conversions.clear()
-    with django_assert_max_num_queries(8):  # kept: no UPDATE any more, the bound of a member's page
+    with django_assert_max_num_queries(9):  # kept: no UPDATE any more, the bound of a member's page
         client.get(article.get_absolute_url())
     assert conversions == []
 
@@ -194,7 +194,7 @@ def test_the_page_reads_its_comments_html_without_rendering_or_the_cache(
     looked_up = []
     monkeypatch.setattr(markdown, "cache", LookupsOf(markdown.cache, looked_up))
 
-    with django_assert_max_num_queries(8 if logged_in else 5):
+    with django_assert_max_num_queries(9 if logged_in else 5):  # a member's header counts their unread
         html = client.get(article.get_absolute_url()).content.decode()
 
     assert html.count('class="comment depth-1"') == 20 and "Root <strong>19</strong>" in html

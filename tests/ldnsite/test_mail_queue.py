@@ -15,6 +15,7 @@ from post_office.models import STATUS, Email
 
 from ldnsite.comments.models import Comment
 from ldnsite.mail import delivery, tasks
+from ldnsite.notifications.models import EmailPreference
 from testimonials import moderation as testimonial_moderation
 from tests.clients import PassedTwoFactorClient as Client
 from tests.factories import story
@@ -302,6 +303,7 @@ def test_a_flaky_server_does_not_use_up_a_mails_tries_in_one_delivery(
     monkeypatch.setattr(FlakyBackend, "dropped_for", ada.email)
     settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": f"{__name__}.FlakyBackend"}}
     cy = make_user(display_name="Cy")
+    EmailPreference.objects.create(member=cy, kind="followed", delivery="immediately")
     with django_capture_on_commit_callbacks(execute=True):
         post(ada, article, "Question", follow=True)
         post(cy, article, "Me too", follow=True)

@@ -12,6 +12,7 @@ import uuid
 import pytest
 
 from ldnsite.comments.models import Comment
+from ldnsite.notifications.models import EmailPreference
 from tests.factories import own_callbacks
 
 NAME = "Wisteria Quill"
@@ -151,6 +152,8 @@ def test_followers_email_does_not_name_the_author(
 ):
     testimonial = make_story("ms_type")
     follower = make_user(display_name="Reader Rae")
+    # Follow-ups come in the daily digest by default; Rae asked for them at once.
+    EmailPreference.objects.create(member=follower, kind="followed", delivery="immediately")
     client.force_login(follower)
     post(client, testimonial, "Following this one", follow=True)
     mailoutbox.clear()

@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from ldnsite.comments import notifications
 from ldnsite.comments.models import Comment, Subscription, Thread
+from ldnsite.notifications.models import EmailPreference
 from testimonials import moderation
 from testimonials.models import Testimonial
 from tests.clients import PassedTwoFactorClient as Client
@@ -40,6 +41,7 @@ def test_newline_in_testimonial_title_does_not_500_comment_posting(make_user):
     assert _client(author).post("/testimonials/new/", form_data(title="Calm\nevenings")).status_code == 302
     testimonial = Testimonial.objects.get()
     moderation.approve(testimonial, by=approver)
+    EmailPreference.objects.create(member=follower, kind="followed", delivery="immediately")
     assert (
         _client(follower).post(f"/comments/testimonial/{testimonial.pk}/follow/", {"follow": "1"}).status_code
         == 302
