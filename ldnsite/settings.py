@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ldnsite.mail",
     "ldnsite.accounts",
     "ldnsite.moderation",
+    "ldnsite.helpful",
     "ldnsite.comments",
     "ldnsite.search",
     "ldnsite.pages",
@@ -213,6 +214,7 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "ldnsite.accounts.tasks.clear_expired_sessions", "schedule": 3600.0},
     "delete-old-sent-mail": {"task": "ldnsite.mail.tasks.delete_old_mail", "schedule": 24 * 3600.0},
     "check-summary-counts": {"task": "testimonials.tasks.check_summary_counts", "schedule": 24 * 3600.0},
+    "check-helpful-counts": {"task": "ldnsite.helpful.tasks.check_helpful_counts", "schedule": 24 * 3600.0},
 }
 
 # --- Accounts (django-allauth 65.x setting names only) ----------------------------------------------------
@@ -310,6 +312,8 @@ COMMENTS_REPORTS_PER_DAY = 10
 COMMENTS_NEW_MEMBER_DAYS = 7
 COMMENTS_RATE_NEW_MEMBER = (3, 10 * 60)
 COMMENTS_RATE_MEMBER = (10, 10 * 60)
+# Helpful marks and undos per member: (attempts, seconds).
+HELPFUL_RATE_MEMBER = (30, 10 * 60)
 
 # --- Member experiences (testimonials) --------------------------------------------------------------------
 TESTIMONIALS_PER_DAY = 3
