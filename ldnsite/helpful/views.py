@@ -28,7 +28,9 @@ def _back(request: HttpRequest, item) -> str:
 def _refused(request: HttpRequest, item, message: str, status: int) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"error": message}, status=status)
-    return render(request, "helpful/refused.html", {"message": message, "back": _back(request, item)}, status)
+    return render(
+        request, "helpful/refused.html", {"message": message, "back": _back(request, item)}, status=status
+    )
 
 
 @login_required
