@@ -29,6 +29,13 @@ def discussion(thread, author, roots: int) -> list[Comment]:
     return comments
 
 
+# The list's own forms (mark as helpful, ldnsite.helpful) are ours: exactly this markup, nothing else.
+HELPFUL_FORM = re.compile(
+    r'<form method="post" action="/helpful/comment/\d+/" class="helpful" id="helpful-comment-\d+" '
+    r"data-helpful>"
+)
+
+
 def comment_list(html: str) -> str:
     """The rendered list of comments, without the forms after it (the list's own helpful forms stay)."""
     start = html.index('<ol class="comment-list">')
@@ -162,13 +169,8 @@ def test_markup_written_by_members_stays_text_for_every_reader(client, make_arti
         pages[kind] = comment_list(client.get(article.get_absolute_url()).content.decode())
 
     escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
-    # The list's own forms (mark as helpful, ldnsite.helpful) are ours: exactly that markup, nothing else.
-    own_form = re.compile(
-        r'<form method="post" action="/helpful/comment/\d+/" class="helpful" '
-        r'id="helpful-comment-\d+" data-helpful>'
-    )
     for html in pages.values():
-        assert find_dangers(own_form.sub("", html)) == []
+        assert find_dangers(HELPFUL_FORM.sub("", html)) == []
         assert f"{escaped}</a>" in html and "<img src=x" not in html
     assert f'<span class="visually-hidden"> to {escaped}</span>' in pages["member"]
 
