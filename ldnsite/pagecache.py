@@ -241,6 +241,16 @@ def register(
         m2m_changed.connect(_related_changed, sender=through, dispatch_uid=f"{uid}.m2m.{name}")
 
 
+def pages_of(instance) -> list[str]:
+    """The public pages a row of a registered model shows on as it stands (none when its `when` says it is
+    not on any, or its model is not registered): for a change that is not a save of the row itself, such as
+    a helpful mark moving the count shown with it."""
+    watch = _watched.get(instance._meta.concrete_model)
+    if watch is None or not watch.shows(instance):
+        return []
+    return list(watch.pages(instance))
+
+
 @dataclass(frozen=True)
 class _Schedule:
     next_change: Callable[[], object]  # -> an aware datetime, or None

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ldnsite.mail",
     "ldnsite.accounts",
     "ldnsite.moderation",
+    "ldnsite.helpful",
     "ldnsite.comments",
     "ldnsite.search",
     "ldnsite.pages",
@@ -222,6 +223,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ldnsite.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "check-helpful-counts": {"task": "ldnsite.helpful.tasks.check_helpful_counts", "schedule": 24 * 3600.0},
 }
 
 # --- Accounts (django-allauth 65.x setting names only) ----------------------------------------------------
@@ -319,6 +321,8 @@ COMMENTS_REPORTS_PER_DAY = 10
 COMMENTS_NEW_MEMBER_DAYS = 7
 COMMENTS_RATE_NEW_MEMBER = (3, 10 * 60)
 COMMENTS_RATE_MEMBER = (10, 10 * 60)
+# Helpful marks and undos per member: (attempts, seconds).
+HELPFUL_RATE_MEMBER = (30, 10 * 60)
 
 # --- Member experiences (testimonials) --------------------------------------------------------------------
 TESTIMONIALS_PER_DAY = 3

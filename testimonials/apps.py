@@ -35,6 +35,11 @@ def experiences_under_name(member):
     )
 
 
+def story_author(testimonial) -> int | None:
+    """Shared anonymously or not, a story is its author's: they do not mark it helpful."""
+    return testimonial.author_id
+
+
 def has_approved_story(member) -> bool:
     """A published experience, named or not, is an approved contribution: its author's reports count."""
     from .models import Testimonial
@@ -51,6 +56,7 @@ class TestimonialsConfig(AppConfig):
         from ldnsite.accounts import personal_data, profiles
         from ldnsite.comments import contributions, subjects
         from ldnsite.demo import builders
+        from ldnsite.helpful import registry as helpful
 
         from . import caching, demo, notifications, queue, search
         from . import personal_data as own_data
@@ -70,6 +76,9 @@ class TestimonialsConfig(AppConfig):
             anonymous_author=anonymous_author,
             anonymous_comments=anonymous_comments,
             anonymous_label=ANONYMOUS_LABEL,
+        )
+        helpful.register(
+            Testimonial, kind="testimonial", public=Testimonial.objects.public, author_id=story_author
         )
         profiles.register(
             "experiences",

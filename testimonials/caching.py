@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from ldnsite import pagecache
 
-from .forms import TestimonialFilterForm
+from .forms import SORTS, TestimonialFilterForm
 from .models import Testimonial
 
 Status = Testimonial.Status
@@ -29,7 +29,9 @@ def register() -> None:
         name: [value for value, _label in field.choices]  # "" (any) included: the form sends it
         for name, field in TestimonialFilterForm.base_fields.items()
     }
-    pagecache.register_page("testimonials:list", parameters={"page": pagecache.page_number, **filters})
+    pagecache.register_page(
+        "testimonials:list", parameters={"page": pagecache.page_number, "sort": SORTS, **filters}
+    )
     pagecache.register_page("testimonials:detail", parameters={"comments": pagecache.page_number})
     pagecache.register_page("testimonials:summary")
     pagecache.register(Testimonial, pages=testimonial_pages, when=was_public)

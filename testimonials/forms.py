@@ -246,6 +246,10 @@ class SubmitTestimonialForm(TestimonialForm):
         return self.cleaned_data.get("written_as") == "carer"
 
 
+# The list's orders (?sort=), the first the default; the page cache allows exactly these (caching.py).
+SORTS = {"newest": "Newest first", "helpful": "Most helpful first"}
+
+
 class TestimonialFilterForm(forms.Form):
     """The GET filters on the list page. Unknown values are ignored, never an error."""
 

@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView
 from ldnsite.accounts.verified import has_verified_email
 from ldnsite.comments.threads import thread_context, with_thread
 from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
+from ldnsite.helpful import marks
 from ldnsite.markdown import render as render_markdown
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.paging import CappedPaginator
@@ -27,7 +28,7 @@ from ldnsite.privileges import privileges
 from ldnsite.ratelimit import is_limited
 
 from . import moderation
-from .forms import SubmitTestimonialForm, TestimonialFilterForm, TestimonialForm
+from .forms import SORTS, SubmitTestimonialForm, TestimonialFilterForm, TestimonialForm
 from .managers import MODERATE_PERMISSION
 from .models import NARRATIVE_MAX_LENGTH, Testimonial, TestimonialContent, TestimonialRevision
 
@@ -35,9 +36,10 @@ DAY = 24 * 60 * 60
 
 
 class TestimonialListView(ListView):
-    """Approved experiences only, filtered by type of MS and by what changed. Each filter, alone or with
-    the other, has an index that gives the rows in the list's order (Testimonial.Meta.indexes), and the
-    paginator counts and skips no further than its cap (ldnsite.paging)."""
+    """Approved experiences only, filtered by type of MS and by what changed, newest or most helpful first.
+    Each filter, alone or with the other, has an index that gives the rows in the newest-first order
+    (Testimonial.Meta.indexes), and the paginator counts and skips no further than its cap (ldnsite.paging).
+    Each story's helpful count is read in the page's own query, from the kept counts (ldnsite.helpful)."""
 
     template_name = "testimonials/testimonial_list.html"
     context_object_name = "testimonials"
@@ -46,13 +48,20 @@ class TestimonialListView(ListView):
 
     def get_queryset(self):
         self.filter_form, self.filters = TestimonialFilterForm.from_query(self.request.GET)
-        return Testimonial.objects.public().filter(**self.filters).select_related("author")
+        requested = self.request.GET.get("sort", "")
+        self.sort = requested if requested in SORTS else next(iter(SORTS))
+        stories = Testimonial.objects.public().filter(**self.filters).select_related("author")
+        if self.sort == "helpful":
+            return marks.most_helpful_first(stories)
+        return marks.with_counts(stories)
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "filter_form": self.filter_form,
             "is_filtered": bool(self.filters),
+            "sort": self.sort,
+            "sorts": SORTS,
         }
 
 
@@ -63,7 +72,8 @@ class TestimonialDetailView(DetailView):
     context_object_name = "testimonial"
 
     def get_queryset(self):
-        return with_thread(Testimonial.objects.visible_to(privileges(self.request)).select_related("author"))
+        stories = Testimonial.objects.visible_to(privileges(self.request)).select_related("author")
+        return with_thread(marks.with_counts(stories))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -12,6 +12,10 @@ def is_shown(comment) -> bool:
     return comment.status != comment.Status.HELD
 
 
+def comment_author(comment) -> int | None:
+    return comment.author_id
+
+
 def has_published_comment(member) -> bool:
     from .models import Comment
 
@@ -25,11 +29,14 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from ldnsite import pagecache
+        from ldnsite.helpful import registry as helpful
 
         from . import contributions, notifications, personal_data, profiles, queue
         from .models import Comment
+        from .threads import HELPFUL_KIND
 
         pagecache.register(Comment, pages=subject_page, when=is_shown)
+        helpful.register(Comment, kind=HELPFUL_KIND, public=Comment.objects.public, author_id=comment_author)
         contributions.register("comments", has_approved=has_published_comment)
         personal_data.register()
         profiles.register()

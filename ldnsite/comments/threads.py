@@ -1,6 +1,7 @@
 """Reading a thread: one page of root comments and everything under them, in a fixed number of queries."""
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -10,6 +11,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 
 from ldnsite import pagecache, paging
+from ldnsite.helpful import marks, markup
+from ldnsite.helpful.models import HelpfulMark
 from ldnsite.privileges import privileges
 from ldnsite.sql import quoted_names
 
@@ -19,6 +22,8 @@ from .managers import MODERATE_PERMISSION
 from .models import Comment, Subscription, Thread, new_submission_token
 
 ROOTS_PER_PAGE = 20
+# The word for a comment in helpful marks (ldnsite.helpful; registered in apps.py): stored, never changed.
+HELPFUL_KIND = "comment"
 # The heading's count of a thread's comments stops here ("more than 20,000 comments").
 MAX_COUNTED_COMMENTS = 20_000
 
@@ -38,6 +43,13 @@ def _readable(user, moderator: bool):
     if user.is_authenticated:
         readable |= Q(author=user, status__in=[Comment.Status.HELD, Comment.Status.HIDDEN])
     return readable
+
+
+def walk(nodes: list[Node]) -> Iterator[Node]:
+    """Every node of a tree, each before its replies."""
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
 
 
 def build_tree(roots: list[Comment], descendants: list[Comment], user, moderator: bool) -> list[Node]:
@@ -71,6 +83,7 @@ def build_tree(roots: list[Comment], descendants: list[Comment], user, moderator
 def _reader_facts_sql(alias: str) -> str:
     table, column = quoted_names(alias)
     email, subscription, comment = EmailAddress._meta, Subscription._meta, Comment._meta
+    mark = HelpfulMark._meta
     # Only quoted table and column names go into the text; every value is a parameter.
     return (
         f"SELECT EXISTS (SELECT 1 FROM {table(email)} "  # noqa: S608
@@ -80,7 +93,10 @@ def _reader_facts_sql(alias: str) -> str:
         f"EXISTS (SELECT 1 FROM {table(comment)} "
         f"WHERE {column(comment, 'author')} = %s AND {column(comment, 'thread')} = %s), "
         f"EXISTS (SELECT 1 FROM {table(comment)} "
-        f"WHERE {column(comment, 'author')} = %s AND {column(comment, 'status')} = %s)"
+        f"WHERE {column(comment, 'author')} = %s AND {column(comment, 'status')} = %s), "
+        f"EXISTS (SELECT 1 FROM {table(mark)} WHERE {column(mark, 'member')} = %s "
+        f"AND {column(mark, 'kind')} = %s AND {column(mark, 'object_id')} IN "
+        f"(SELECT {column(comment, 'id')} FROM {table(comment)} WHERE {column(comment, 'thread')} = %s))"
     )
 
 
@@ -90,6 +106,7 @@ class Reader:
     is_subscribed: bool = False  # follows this thread (only a reader who may comment can)
     wrote_here: bool = False  # has a comment in this thread, in any state
     first_is_held: bool = False  # may comment, and their first comment would wait for a moderator
+    marked_here: bool = False  # has marked a comment in this thread helpful
 
 
 def _reader_facts(user, thread) -> Reader:
@@ -105,11 +122,14 @@ def _reader_facts(user, thread) -> Reader:
     with connections[alias].cursor() as cursor:
         cursor.execute(
             _reader_facts_sql(alias),
-            [user.pk, True, user.pk, thread_id, user.pk, thread_id, user.pk, Comment.Status.PUBLISHED],
-        )
-        verified, subscribed, wrote_here, has_published = cursor.fetchone()
+            [user.pk, True, user.pk, thread_id, user.pk, thread_id, user.pk, Comment.Status.PUBLISHED,
+             user.pk, HELPFUL_KIND, thread_id],
+        )  # fmt: skip
+        verified, subscribed, wrote_here, has_published, marked_here = cursor.fetchone()
     first_is_held = bool(verified) and needs_premoderation(user, has_published=bool(has_published))
-    return Reader(bool(verified), bool(verified and subscribed), bool(wrote_here), first_is_held)
+    return Reader(
+        bool(verified), bool(verified and subscribed), bool(wrote_here), first_is_held, bool(marked_here)
+    )
 
 
 def with_thread(subjects_queryset):
@@ -156,7 +176,8 @@ def thread_context(request, subject) -> dict:
     if thread is not None:
         listing = _comment_listing(request, thread, context, reader)
         context.update(
-            comment_list_html=listing["html"],
+            # The kept list holds a slot for the CSRF token of its mark-as-helpful forms: this reader's.
+            comment_list_html=markup.fill_csrf(listing["html"], request),
             comment_count=listing["count"],
             # A list kept before counts were capped has none: its count was the whole number.
             comment_count_text=listing.get("count_text", f"{listing['count']:,}"),
@@ -170,8 +191,9 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
     """One page of the thread's comments as HTML (with the links to other pages) and how many comments are
     published in the thread, replies included (counted no further than MAX_COUNTED_COMMENTS).
 
-    The rendered page differs only by kind of reader (anonymous, member, member who may reply) unless the
-    reader moderates or wrote in this thread (edit and delete links, their own held comments). So for the
+    The rendered page differs only by kind of reader (anonymous, member, member with a confirmed address,
+    member who may reply) unless the reader moderates, wrote in this thread (edit and delete links, their
+    own held comments) or marked a comment in it helpful (a pressed button). So for the
     others it is kept by the page cache as a fragment of the subject's page, which a change to a comment
     shown there refreshes: a hit costs no comment query at all.
     """
@@ -179,10 +201,14 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
     requested = request.GET.get("comments")
     number = int(requested) if requested is not None and pagecache.page_number(requested) else None
     kept = None
-    shared = not (context["is_moderator"] or reader.wrote_here)
+    shared = not (context["is_moderator"] or reader.wrote_here or reader.marked_here)
     if shared and (requested is None or number is not None):
-        if user.is_authenticated:
-            kind = "member-can-reply" if context["can_comment"] else "member"
+        if context["can_comment"]:
+            kind = "member-can-reply"
+        elif reader.can_comment:  # a confirmed address, in a thread closed to their comments: may mark
+            kind = "member-verified"
+        elif user.is_authenticated:
+            kind = "member"
         else:
             kind = "anonymous"
         page_path = context["comment_subject"].get_absolute_url()
@@ -194,9 +220,16 @@ def _comment_listing(request, thread, context: dict, reader: Reader) -> dict:
     page, nodes, published = _comment_page(thread, user, context["is_moderator"], requested)
     html = ""
     if nodes:
+        shown = [node.comment for node in walk(nodes) if node.show_text and node.comment.is_published]
+        helpful = {
+            "helpful_counts": {marks.key(comment): comment.helpful_count for comment in shown},
+            # A reader who shares the kept list has marked nothing here: no query for them.
+            "helpful_marked": marks.marked_by(user, shown) if reader.marked_here else set(),
+            "helpful_may_mark": reader.can_comment,
+        }
         html = render_to_string(
             "comments/comment_list.html",
-            {**context, "comment_nodes": nodes, "comment_page": page},
+            {**context, **helpful, "comment_nodes": nodes, "comment_page": page},
             request,
         )
     counted = min(published, MAX_COUNTED_COMMENTS)
@@ -231,14 +264,19 @@ def _comment_page(thread, user, moderator: bool, requested: str | None):
     author_name = Subquery(members.filter(pk=OuterRef("author_id")).values("display_name"))
     # How many comments the thread has published, replies included, read with the page's roots.
     published = Comment.objects.filter(thread=thread, status=Comment.Status.PUBLISHED)
-    roots = roots.annotate(
-        author_name=author_name,
-        published_in_thread=paging.capped_count_sql(published, MAX_COUNTED_COMMENTS + 1),
-    ).order_by("created_at", "pk")
+    # Each comment's helpful count comes with it (ldnsite.helpful's kept counts): no query of its own.
+    roots = (
+        marks.with_counts(roots)
+        .annotate(
+            author_name=author_name,
+            published_in_thread=paging.capped_count_sql(published, MAX_COUNTED_COMMENTS + 1),
+        )
+        .order_by("created_at", "pk")
+    )
     page = _page_of_roots(roots, requested)
     page_roots = list(page.object_list)
     descendants = list(
-        Comment.objects.filter(root__in=[root.pk for root in page_roots])
+        marks.with_counts(Comment.objects.filter(root__in=[root.pk for root in page_roots]))
         .annotate(author_name=author_name)
         .order_by("created_at", "pk")
     )

@@ -461,6 +461,8 @@ def pinned(data, world) -> str:
         r["comment_id"] = label("comment", r["comment_id"])
     for n in data["notifications"]["items"]:
         n["about"]["id"] = label(n["about"]["kind"], n["about"]["id"])
+    for m in data["helpful_marks"]:
+        m["id"] = label(m["kind"], m["id"])
     for d in data["moderation_decisions"]:
         d["id"] = label(d["about"], d["id"])
     return json.dumps(walk(data), indent=2, ensure_ascii=False) + "\n"
@@ -469,12 +471,15 @@ def pinned(data, world) -> str:
 @pytest.fixture
 def every_kind(leaver, other, moderator, article, leavers_world, make_comment):
     """leavers_world plus what it lacks: a reply, an earlier display name, a subscription to a story that
-    was withdrawn since, a comment that waits for a moderator."""
+    was withdrawn since, a comment that waits for a moderator, helpful marks (one on that story)."""
     from ldnsite.accounts.names import change_display_name
+    from ldnsite.helpful import marks
 
     world = dict(leavers_world)
     world["own_reply"] = make_comment(article, leaver, "LOU-OWN-REPLY", parent=world["others_comment"])
     comment_moderation.subscribe(thread_of(world["others_story"]), member=leaver)
+    marks.mark(world["others_comment"], by=leaver)
+    marks.mark(world["others_story"], by=leaver)
     moderation.withdraw(world["others_story"], by=other)
     change_display_name(leaver, "Leaving Louise", by=leaver)
     change_display_name(leaver, "Leaving Lou", by=moderator)
@@ -504,11 +509,12 @@ def test_an_app_that_registers_personal_data_is_in_the_download_and_erased_with_
     )
     _, data = download(client, leaver)
     assert data["bookmarks"] == ["BOOKMARK-OF-Leaving Lou"]
-    assert list(data)[-5:] == [
+    assert list(data)[-6:] == [
         "reports",
         "bookmarks",
         "subscriptions",
         "notifications",
+        "helpful_marks",
         "moderation_decisions",
     ]
 

@@ -8,7 +8,7 @@ goes straight into the markup: the fixed HTML below, numbers (":d"), and address
 once per page. The markup is the one templates/comments/comment.html held; comment_list.html keeps the rest.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import template
@@ -19,10 +19,11 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 from ldnsite import markdown
+from ldnsite.helpful import markup as helpful_markup
 
 from .. import subjects
 from ..models import Comment
-from ..threads import Node
+from ..threads import HELPFUL_KIND, Node, walk
 
 register = template.Library()
 
@@ -47,6 +48,12 @@ class _Page:
     bodies: dict[int, SafeString]  # comment id -> its text as HTML
     zone: object
     months: dict[int, str]
+    # Helpful marks (ldnsite.helpful): counts of the page's comments, the ones this reader marked, whether
+    # they may mark (a confirmed address), and the address of this page of comments, to come back to.
+    helpful_counts: dict[tuple[str, int], int]
+    helpful_marked: set[tuple[str, int]]
+    helpful_may_mark: bool
+    page_url: str
 
 
 @register.simple_tag(takes_context=True)
@@ -54,7 +61,9 @@ def comment_items(context, tree: list[Node]) -> SafeString:
     """The <li> of each comment in `tree`, replies nested, for the reader in `context`."""
     user = context["user"]
     kind, key = context["comment_kind"], context["comment_key"]
-    shown = [node.comment for node in _walk(tree) if node.show_text]
+    shown = [node.comment for node in walk(tree) if node.show_text]
+    page_number = getattr(context.get("comment_page"), "number", 1)
+    subject = context.get("comment_subject")
     anonymous_author_id, anonymous_label = subjects.anonymous_author(context.get("comment_subject"))
     page = _Page(
         member_id=user.pk if user.is_authenticated else None,
@@ -71,6 +80,11 @@ def comment_items(context, tree: list[Node]) -> SafeString:
         bodies={comment.pk: _body(comment) for comment in shown},
         zone=timezone.get_current_timezone(),
         months={number: _markup(name) for number, name in MONTHS.items()},
+        helpful_counts=context.get("helpful_counts") or {},
+        helpful_marked=context.get("helpful_marked") or set(),
+        helpful_may_mark=bool(context.get("helpful_may_mark")),
+        page_url=(subject.get_absolute_url() if subject is not None else "")
+        + (f"?comments={page_number:d}" if page_number > 1 else ""),
     )
     markup: list[str] = []
     values: list = []
@@ -82,12 +96,6 @@ def _body(comment: Comment) -> SafeString:
     """The comment's text as HTML: kept on its row (threads brings stale rows up to date before this)."""
     html = markdown.kept(comment.body_html, comment.body_html_version)
     return html if html is not None else markdown.render(comment.body)
-
-
-def _walk(nodes: list[Node]) -> Iterator[Node]:
-    for node in nodes:
-        yield node
-        yield from _walk(node.children)
 
 
 def _markup(text) -> str:
@@ -157,6 +165,8 @@ def _append_shown(comment: Comment, page: _Page, markup: list[str], values: list
         markup.append('      <span class="badge draft">Hidden while moderators review reports</span>\n')
     markup.append('    </header>\n    <div class="comment-body prose">{}</div>\n')
     values.append(page.bodies[comment.pk])
+    if published:
+        _append_helpful(comment, page, is_own, markup, values)
     if page.member_id is None:
         return
     markup.append('    <p class="comment-actions">\n')
@@ -174,3 +184,27 @@ def _append_shown(comment: Comment, page: _Page, markup: list[str], values: list
             f'      <a href="{report}">Report<span class="visually-hidden"> this comment</span></a>\n'
         )
     markup.append("    </p>\n")
+
+
+def _append_helpful(comment: Comment, page: _Page, is_own: bool, markup: list[str], values: list) -> None:
+    """ "Helpful (N)", with the button for a member who may mark it; only the count, and only once it is not
+    0, for anyone else."""
+    key = (HELPFUL_KIND, comment.pk)
+    count = page.helpful_counts.get(key, 0)
+    if page.member_id is None or is_own or not page.helpful_may_mark:
+        if not count:
+            return
+        state = "none"
+    else:
+        state = "marked" if key in page.helpful_marked else "can_mark"
+    markup.append("    {}\n")
+    values.append(
+        helpful_markup.control(
+            kind=HELPFUL_KIND,
+            pk=comment.pk,
+            count=count,
+            state=state,
+            next_url=f"{page.page_url}#comment-{comment.pk:d}",
+            described_by=f"comment-{comment.pk:d}-by",
+        )
+    )
