@@ -10,8 +10,11 @@ def topics_under_name(member):
     """A member's page lists the published topics they started."""
     from .models import Topic
 
-    return Topic.objects.public().filter(author=member).only("pk", "title", "published_at").order_by(
-        "-published_at", "-pk"
+    return (
+        Topic.objects.public()
+        .filter(author=member)
+        .only("pk", "title", "published_at")
+        .order_by("-published_at", "-pk")
     )
 
 
@@ -53,5 +56,5 @@ class DiscussionsConfig(AppConfig):
         # After stories (10) and before comments (20): a topic deleted with the account takes its thread.
         personal_data.register("discussions", order=15, export=own_data.export, erase=own_data.erase,
                                authored=own_data.authored)  # fmt: skip
-        personal_data.register("topic_reports", order=35, export=own_data.export_reports,
+        personal_data.register("topic_reports", order=25, export=own_data.export_reports,
                                erase=own_data.erase_reports)  # fmt: skip

@@ -29,7 +29,9 @@ def is_slug(value: str) -> bool:
 
 
 def register() -> None:
-    pagecache.register_page("discussions:list", parameters={"page": pagecache.page_number, "category": is_slug})
+    pagecache.register_page(
+        "discussions:list", parameters={"page": pagecache.page_number, "category": is_slug}
+    )
     pagecache.register_page("discussions:detail", parameters={"comments": pagecache.page_number})
     pagecache.register(Topic, pages=topic_pages, when=was_public)
     pagecache.register(Category, pages=lambda category: [pagecache.EVERY_PAGE])

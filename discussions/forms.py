@@ -35,8 +35,9 @@ class TopicForm(forms.Form):
         max_length=BODY_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=f"Up to {BODY_MAX_LENGTH:,} characters. Simple Markdown works: *italic*, **bold**, lists "
-        "with “-”. Everyone can read what you write here: please leave out names, addresses and phone numbers.",
+        help_text=f"Up to {BODY_MAX_LENGTH:,} characters. Simple Markdown works: *italic*, **bold**, "
+        "lists with “-”. Everyone can read what you write here: please leave out names, addresses and phone "
+        "numbers.",
         error_messages={
             "required": "Your topic is empty: write what you would like to discuss.",
             "max_length": f"Your text is too long: the limit is {BODY_MAX_LENGTH:,} characters "

@@ -106,7 +106,9 @@ def _move(topic: Topic, action: str, *, by, reason: str = "") -> Topic:
         locked.save(update_fields=changed)
         record(locked, actor=by, action=action, from_state=from_state, to_state=locked.status, reason=reason)
         if action in REPORT_OUTCOME:
-            locked.reports.filter(resolved_at__isnull=True).update(resolved_at=now, outcome=REPORT_OUTCOME[action])
+            locked.reports.filter(resolved_at__isnull=True).update(
+                resolved_at=now, outcome=REPORT_OUTCOME[action]
+            )
         if action in TOLD:
             notifications.send_decision(locked.pk, action)
     return locked

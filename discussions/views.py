@@ -63,7 +63,11 @@ class TopicListView(ListView):
         return reply_counts(topics.select_related("author", "category"))
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "categories": self.categories, "category": self.category}
+        return {
+            **super().get_context_data(**kwargs),
+            "categories": self.categories,
+            "category": self.category,
+        }
 
 
 class TopicDetailView(DetailView):
@@ -180,7 +184,9 @@ def report_topic(request: HttpRequest, pk: int) -> HttpResponse:
                              "tomorrow: what you wrote is still below.")  # fmt: skip
         return form_page(429)
     try:
-        moderation.report(topic, by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
+        moderation.report(
+            topic, by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+        )
     except moderation.AlreadyReported:
         messages.info(request, "You have already reported this topic. Moderators will look at it.")
     except InvalidTransition:

@@ -63,7 +63,9 @@ def test_a_new_members_first_topic_is_held_and_they_are_told_before_posting(clie
 
 
 @pytest.mark.django_db
-def test_a_known_members_topic_is_published_and_they_follow_its_thread(client, known_member, make_user, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_known_members_topic_is_published_and_they_follow_its_thread(
+    client, known_member, make_user, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(known_member)
     assert "Your first topic is read" not in client.get(NEW).content.decode()
     client.post(NEW, form())

@@ -119,7 +119,7 @@ def test_topic_page_has_the_thread_and_reply_form_for_a_verified_member(client, 
     client.force_login(make_user())
     html = client.get(topic.get_absolute_url()).content.decode()
     assert "<strong>anyone</strong>" in html
-    assert 'action="/comments/topic/%d/new/"' % topic.pk in html
+    assert f'action="/comments/topic/{topic.pk}/new/"' in html
 
 
 @pytest.mark.django_db
