@@ -1,5 +1,6 @@
-"""Load the demo content: one article, six study summaries, a few resources; demo accounts and member
-experiences when DEBUG is on. Each app builds its own (articles/demo.py, testimonials/demo.py).
+"""Load the demo content: one article, six study summaries, a few resources; demo accounts, member
+experiences and discussion topics when DEBUG is on. Each app builds its own (articles/demo.py,
+testimonials/demo.py, discussions/demo.py).
 
 Safe to run again: content is updated in place by slug, and nothing is duplicated.
 """
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles import demo as articles_demo
+from discussions import demo as discussions_demo
 from ldnsite.http import absolute_url
 from testimonials import demo as testimonials_demo
 
@@ -79,3 +81,5 @@ class Command(BaseCommand):
         moderator = User.objects.get(email="moderator@example.com")
         if testimonials_demo.add_demo_experiences(member=member, moderator=moderator):
             self.stdout.write("Six labelled demo member experiences were added and approved.")
+        if discussions_demo.add_demo_topics(member=member, moderator=moderator):
+            self.stdout.write("Three labelled demo discussion topics were added, with replies.")

@@ -1,0 +1,55 @@
+"""This app's demo content, built for the demo app's commands (ldnsite/demo): a few labelled topics with
+replies, through the real transitions."""
+
+from ldnsite.comments import moderation as comment_moderation
+from ldnsite.comments.models import Comment, Thread
+
+from . import moderation
+from .models import Category, Topic
+
+DEMO_TITLE_PREFIX = "Demo:"
+DEMO_NOTE = "(This is demo content for trying the site locally, not a real member's words.)"
+DEMO_TOPICS = [
+    # (category slug, title, body, replies by the moderator then the member)
+    (
+        "side-effects",
+        "vivid dreams in the first weeks",
+        "I started at 1.5 mg a week ago and my dreams are very vivid. Did this settle for anyone?",
+        ["Mine settled after about three weeks.", "Thank you, that is reassuring."],
+    ),
+    (
+        "dosing-and-timing",
+        "morning or evening dose?",
+        "My prescriber said either is fine. What did you choose, and did it make a difference to sleep?",
+        ["I moved to mornings because of the dreams, and slept better."],
+    ),
+    (
+        "talking-to-your-doctor",
+        "bringing the study summaries to my neurologist",
+        "I printed two of the study summaries from this site for my appointment. How did your doctors react?",
+        [],
+    ),
+]
+
+
+def add_demo_topics(*, member, moderator) -> int:
+    """Three approved, labelled demo topics started by `member`, two with replies; none when the member
+    already has them. Returns how many were added."""
+    if Topic.objects.filter(author=member, title__startswith=DEMO_TITLE_PREFIX).exists():
+        return 0
+    for slug, title, body, replies in DEMO_TOPICS:
+        topic = moderation.submit(
+            author=member,
+            title=f"{DEMO_TITLE_PREFIX} {title}",
+            category=Category.objects.get(slug=slug),
+            body=f"{body}\n\n{DEMO_NOTE}",
+        )
+        if topic.status == Topic.Status.HELD:
+            moderation.approve(topic, by=moderator)
+        thread = Thread.objects.for_subject(topic)
+        for number, reply in enumerate(replies):
+            author = moderator if number % 2 == 0 else member
+            comment = comment_moderation.submit(thread, author=author, body=f"{reply} {DEMO_NOTE}")
+            if comment.status == Comment.Status.HELD:
+                comment_moderation.publish(comment, by=moderator)
+    return len(DEMO_TOPICS)
