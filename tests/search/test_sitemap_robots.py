@@ -43,7 +43,8 @@ def test_sitemap_lists_public_pages_and_published_content_with_lastmod(
     urls = sitemap(client)
 
     for path in [
-        "/", "/articles/", "/studies/", "/testimonials/", "/testimonials/summary/", "/discussions/", *SITE_PAGES,
+        "/", "/articles/", "/studies/", "/testimonials/", "/testimonials/summary/", "/discussions/",
+        *SITE_PAGES,
     ]:  # fmt: skip
         assert f"{SITE}{path}" in urls
     today = timezone.now().date().isoformat()
