@@ -1,5 +1,7 @@
-"""This app's demo content, built for the demo app's commands (ldnsite/demo): a few labelled topics with
-replies, through the real transitions."""
+"""This app's demo and volume-test content, built for the demo app's commands (ldnsite/demo): a few labelled
+topics with replies, through the real transitions, and synthetic topics in bulk."""
+
+from django.utils import timezone
 
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Comment, Thread
@@ -7,6 +9,7 @@ from ldnsite.comments.models import Comment, Thread
 from . import moderation
 from .models import Category, Topic
 
+BATCH = 2_000
 DEMO_TITLE_PREFIX = "Demo:"
 DEMO_NOTE = "(This is demo content for trying the site locally, not a real member's words.)"
 DEMO_TOPICS = [
@@ -53,3 +56,31 @@ def add_demo_topics(*, member, moderator) -> int:
             if comment.status == Comment.Status.HELD:
                 comment_moderation.publish(comment, by=moderator)
     return len(DEMO_TOPICS)
+
+
+def volume_topics(count: int, *, members: list, moderator, synthetic) -> list[Topic]:
+    """`count` clearly synthetic topics for load tests (seed_volume), nine in ten published, spread over the
+    categories, with bulk_create: no transitions, no log, no mail. `synthetic` gives the run's seeded `rng`,
+    its `now` and text."""
+    rng, now = synthetic.rng, synthetic.now
+    categories = list(Category.objects.all())
+    start = Topic.objects.count()
+    topics = []
+    for n in range(count):
+        created_at = now - timezone.timedelta(minutes=rng.randint(60, 2_000_000))
+        published = rng.random() < 0.9
+        topics.append(
+            Topic(
+                author=rng.choice(members),
+                title=f"Volume test topic {start + n + 1}",
+                category=rng.choice(categories),
+                body=f"{synthetic.text(4)}\n\n{synthetic.text(3)}",
+                status=Topic.Status.PUBLISHED if published else Topic.Status.HELD,
+                created_at=created_at,
+                published_at=created_at if published else None,
+                last_activity_at=created_at + timezone.timedelta(minutes=rng.randint(0, 50_000)),
+                moderated_by=moderator if published else None,
+                moderated_at=created_at if published else None,
+            )
+        )
+    return Topic.objects.bulk_create(topics, batch_size=BATCH)

@@ -1,6 +1,7 @@
 """Fill the database with a realistic volume of clearly synthetic content, for load tests and benchmarks.
 
-    python manage.py seed_volume --articles 200 --studies 50 --testimonials 20000 --comments 200000 --yes
+    python manage.py seed_volume --articles 200 --studies 50 --testimonials 20000 --topics 2000 \
+        --comments 200000 --yes
 
 Everything is made with bulk_create in one transaction, so it takes seconds, not hours; no signals run and no
 e-mail is sent. Every record says it is synthetic ("Volume test article 17", members "Volume member 12" at
@@ -27,6 +28,8 @@ from django.utils import timezone
 
 from articles import demo as articles_demo
 from articles.models import PublicationStatus
+from discussions import demo as discussions_demo
+from discussions.models import Topic
 from ldnsite import pagecache
 from ldnsite.comments import texts
 from ldnsite.comments.models import MAX_DEPTH, Comment, Thread
@@ -65,6 +68,7 @@ class Command(BaseCommand):
         parser.add_argument("--articles", type=int, default=200)
         parser.add_argument("--studies", type=int, default=50)
         parser.add_argument("--testimonials", type=int, default=20_000)
+        parser.add_argument("--topics", type=int, default=2_000, help="Discussion topics.")
         parser.add_argument("--comments", type=int, default=200_000)
         parser.add_argument("--members", type=int, default=3_000, help="Members who write them.")
         parser.add_argument(
@@ -79,13 +83,16 @@ class Command(BaseCommand):
                 "seed_volume adds tens of thousands of synthetic records. It runs only with DJANGO_DEBUG=1, "
                 "or with --yes when you are sure this is not a production database."
             )
-        for name in ("articles", "studies", "testimonials", "comments", "members", "hot_comments"):
+        for name in ("articles", "studies", "testimonials", "topics", "comments", "members", "hot_comments"):
             if options[name] < 0:
                 raise CommandError(f"--{name.replace('_', '-')} cannot be negative.")
-        if options["members"] < 1 and (options["testimonials"] or options["comments"]):
-            raise CommandError("Testimonials and comments need at least one member (--members).")
-        if options["comments"] and not (options["articles"] or options["studies"] or options["testimonials"]):
-            raise CommandError("Comments need something to discuss: add articles, studies or testimonials.")
+        if options["members"] < 1 and (options["testimonials"] or options["topics"] or options["comments"]):
+            raise CommandError("Testimonials, topics and comments need at least one member (--members).")
+        subjects = ("articles", "studies", "testimonials", "topics")
+        if options["comments"] and not any(options[name] for name in subjects):
+            raise CommandError(
+                "Comments need something to discuss: add articles, studies, testimonials or topics."
+            )
 
         self.rng = random.Random(options["seed"])
         # Texts are drawn from a pool: making up 200,000 comments word by word would take most of the run.
@@ -108,10 +115,15 @@ class Command(BaseCommand):
                 testimonials = testimonials_demo.volume_testimonials(
                     options["testimonials"], members=members, moderator=moderator, synthetic=self
                 )
+            with self.timed("discussion topics"):
+                topics = discussions_demo.volume_topics(
+                    options["topics"], members=members, moderator=moderator, synthetic=self
+                )
             with self.timed("threads and comments"):
                 hot, comment_count = self.comments(
-                    options["comments"], options["hot_comments"], articles, studies, testimonials, members
-                )
+                    options["comments"], options["hot_comments"], articles, studies, testimonials, members,
+                    topics,
+                )  # fmt: skip
         pagecache.refresh(pagecache.EVERY_PAGE, reschedule=True)  # bulk_create sends no signals
 
         total = time.perf_counter() - started
@@ -120,7 +132,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {len(articles)} articles, {len(studies)} studies, {len(members)} members, "
-                f"{len(testimonials)} testimonials and {comment_count} comments in {total:.1f} s."
+                f"{len(testimonials)} testimonials, {len(topics)} topics and {comment_count} comments in "
+                f"{total:.1f} s."
             )
         )
         if hot is not None:
@@ -185,13 +198,15 @@ class Command(BaseCommand):
         )
         return users
 
-    def comments(self, total, hot_total, articles, studies, testimonials, members):
-        """Threads for every public subject; `hot_total` comments on the first article, the rest spread."""
+    def comments(self, total, hot_total, articles, studies, testimonials, members, topics=()):
+        """Threads for every public subject; `hot_total` comments on the first article, the rest spread (the
+        first published topic, the busy topic benchmarks read, as many as any discussion but the article)."""
         public_articles = [a for a in articles if a.status == PublicationStatus.PUBLISHED]
         public_testimonials = [t for t in testimonials if t.status == Testimonial.Status.APPROVED]
+        public_topics = [t for t in topics if t.status == Topic.Status.PUBLISHED]
+        subjects = [*public_articles, *studies, *public_testimonials, *public_topics]
         threads = Thread.objects.bulk_create(
-            [Thread.about(subject) for subject in [*public_articles, *studies, *public_testimonials]],
-            batch_size=BATCH,
+            [Thread.about(subject) for subject in subjects], batch_size=BATCH
         )
         if not total or not threads:
             return None, 0
@@ -199,13 +214,16 @@ class Command(BaseCommand):
         hot_count = min(hot_total, total) if hot_thread else 0
         others = threads[1:] if hot_thread else threads
         # Articles draw the most discussion, studies some, each member experience a little.
-        weights = [{"article": 10, "study": 5}.get(t.subject_kind, 1) for t in others]
+        weights = [{"article": 10, "study": 5, "topic": 3}.get(t.subject_kind, 1) for t in others]
         remaining = total - hot_count
         cap = min(MAX_OTHER_THREAD, hot_count - 1) if hot_thread else MAX_OTHER_THREAD
+        busy = next((i for i, t in enumerate(others) if t.subject_kind == "topic"), None)
+        if busy is not None:
+            weights[busy] = sum(weights) or 1  # so many that the cap holds it back
         if remaining > cap * len(others):
             raise CommandError(
                 f"{total} comments do not fit: at most {cap} per discussion besides the most discussed "
-                "article. Add articles, studies or testimonials, or ask for fewer comments."
+                "article. Add articles, studies, testimonials or topics, or ask for fewer comments."
             )
         counts = self._spread(remaining, weights, cap)
         plan = [(hot_thread, hot_count, True)] if hot_thread else []
