@@ -92,6 +92,9 @@ def _move(topic: Topic, action: str, *, by, reason: str = "") -> Topic:
         raise ValueError(f"To {action} a topic needs a reason for the log and its author.")
     with transaction.atomic():
         locked = _lock(topic, action, by=by)
+        open_reports = locked.reports.filter(resolved_at__isnull=True)
+        if action == "dismiss" and not open_reports.exists():
+            raise InvalidTransition(locked, action, "published with no open reports")
         now = timezone.now()
         from_state = locked.status
         locked.status = TARGET[action]
@@ -106,9 +109,7 @@ def _move(topic: Topic, action: str, *, by, reason: str = "") -> Topic:
         locked.save(update_fields=changed)
         record(locked, actor=by, action=action, from_state=from_state, to_state=locked.status, reason=reason)
         if action in REPORT_OUTCOME:
-            locked.reports.filter(resolved_at__isnull=True).update(
-                resolved_at=now, outcome=REPORT_OUTCOME[action]
-            )
+            open_reports.update(resolved_at=now, outcome=REPORT_OUTCOME[action])
         if action in TOLD:
             notifications.send_decision(locked.pk, action)
     return locked
@@ -136,8 +137,6 @@ def restore(topic: Topic, *, by, reason: str = "") -> Topic:
 
 def dismiss(topic: Topic, *, by, reason: str) -> Topic:
     """A reported topic is judged fine: it stays, its open reports are dismissed."""
-    if not topic.reports.filter(resolved_at__isnull=True).exists():
-        raise InvalidTransition(topic, "dismiss", "published with no open reports")
     return _move(topic, "dismiss", by=by, reason=reason)
 
 

@@ -196,13 +196,14 @@ def report_topic(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(topic)
 
 
-# The moderator's tools on the topic page: action -> (transition, needs a reason, what is said when done).
+# The moderator's tools on the topic page: action -> (transition, its reason: "required", "optional" or None
+# when it takes none, what is said when done).
 TOOLS = {
-    "hide": (moderation.hide, True, "is hidden; only its author and moderators can see it"),
-    "restore": (moderation.restore, False, "is shown again"),
-    "remove": (moderation.remove, True, "is removed"),
-    "lock": (moderation.lock, False, "is closed to new replies"),
-    "unlock": (moderation.unlock, False, "is open to replies again"),
+    "hide": (moderation.hide, "required", "is hidden; only its author and moderators can see it"),
+    "restore": (moderation.restore, "optional", "is shown again"),
+    "remove": (moderation.remove, "required", "is removed"),
+    "lock": (moderation.lock, None, "is closed to new replies"),
+    "unlock": (moderation.unlock, None, "is open to replies again"),
 }
 
 
@@ -221,12 +222,12 @@ def moderate_topic(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         transition, done = moderation.move, f"is now in {form.cleaned_data['category'].name}"
         kwargs["category"] = form.cleaned_data["category"]
     elif action in TOOLS:
-        transition, needs_reason, done = TOOLS[action]
+        transition, reason_rule, done = TOOLS[action]
         reason = request.POST.get("reason", "").strip()[:1_000]
-        if needs_reason and not reason:
+        if reason_rule == "required" and not reason:
             messages.error(request, f"Give a reason to {action} this topic. Nothing was changed.")
             return redirect(topic)
-        if transition not in (moderation.lock, moderation.unlock):
+        if reason_rule is not None:
             kwargs["reason"] = reason
     else:
         raise Http404("No such decision.")

@@ -165,3 +165,14 @@ def test_two_moderators_deciding_at_once_one_wins(client, moderator, other_moder
     response = client.post(f"/moderation/topics/{topic.pk}/reject/", {"reason": "No."}, follow=True)
     assert "already decided" in response.content.decode()
     assert Topic.objects.get(pk=topic.pk).status == Topic.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_dismissing_needs_open_reports_and_removing_upholds_them(moderator, make_topic, make_user):
+    topic = make_topic()
+    with pytest.raises(InvalidTransition):
+        moderation.dismiss(topic, by=moderator, reason="Nothing to dismiss.")
+    moderation.report(topic, by=make_user(), reason="selling")
+    moderation.remove(topic, by=moderator, reason="Selling LDN.")
+    assert TopicReport.objects.get().outcome == TopicReport.Outcome.UPHELD
+    assert [action for action, _f, _t in events(topic)] == ["submit", "approve", "remove"]
