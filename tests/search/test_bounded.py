@@ -167,6 +167,7 @@ def volume(db, settings):
         articles=20,
         studies=10,
         testimonials=3000,
+        topics=0,  # the plans read here are the stories' and the comments'
         comments=3000,
         members=50,
         stdout=io.StringIO(),
@@ -225,6 +226,7 @@ def test_postgres_many_matches_read_only_the_bounded_newest(client, volume, monk
 
 @on_postgres
 def test_postgres_query_count_is_the_same_for_few_and_many_matches(client, volume, django_assert_num_queries):
+    # Per group a count, and the rows of each group with matches; discussions have none here (a count only).
     with django_assert_num_queries(7):
         few = client.get(URL, {"q": "zebrafish"})
     with django_assert_num_queries(7):
