@@ -651,7 +651,11 @@ def volume(counts: dict, run) -> Volume:
     with run.timed("articles and resources"):
         articles = volume_articles(counts["articles"], editor=run.editor, studies=studies, synthetic=run)
     published = [article for article in articles if article.status == PublicationStatus.PUBLISHED]
-    return Volume(f"{len(articles)} articles, {len(studies)} studies", discussed=[*published, *studies])
+    return Volume(
+        f"{len(articles)} articles, {len(studies)} studies",
+        discussed=[*published, *studies],
+        weights={"article": 10, "study": 5},  # articles draw the most discussion, studies some
+    )
 
 
 def volume_studies(count: int, *, synthetic) -> list[Study]:

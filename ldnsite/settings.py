@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ldnsite.notifications",
     "articles",
     "testimonials",
+    "discussions",
     "ldnsite.demo",
 ]
 
@@ -120,6 +121,7 @@ SITE_LINKS = {
     "testimonials": "testimonials:list",
     "my_stories": "testimonials:mine",
     "notifications": "notifications:inbox",
+    "discussions": "discussions:list",
     "search": "search:search",
     "article_feed": "articles:article_feed",
     "study_feed": "articles:study_feed",
@@ -331,6 +333,12 @@ TESTIMONIALS_NEW_MEMBER_DAYS = 7
 EDITOR_PREVIEW_RATE_MEMBER = (30, 60)  # Markdown previews per member per minute
 # markdownx's live-preview script turns Tab into indentation, a keyboard trap: off until that is solved.
 TESTIMONIALS_LIVE_PREVIEW = False
+
+# --- Discussions ------------------------------------------------------------------------------------------
+# Topics a member may start a day; members who joined within DISCUSSIONS_NEW_MEMBER_DAYS get the lower one.
+DISCUSSIONS_TOPICS_PER_DAY = 5
+DISCUSSIONS_TOPICS_PER_DAY_NEW_MEMBER = 2
+DISCUSSIONS_NEW_MEMBER_DAYS = 7
 
 # --- Search -----------------------------------------------------------------------------------------------
 # (searches allowed, per seconds) from one address; full-text queries cost more than a cached page.

@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from articles import sitemaps as evidence_sitemaps
 from articles import views as evidence_views
+from discussions import sitemaps as discussion_sitemaps
 from testimonials import sitemaps as experience_sitemaps
 
 from . import editor, health, mfa
@@ -25,7 +26,10 @@ handler500 = "ldnsite.errors.server_error"
 
 # Each app offers its own sitemaps; the site composes them into the one /sitemap.xml.
 SITEMAPS = site_sitemaps.merge(
-    evidence_sitemaps.SITEMAPS, experience_sitemaps.SITEMAPS, page_sitemaps.SITEMAPS
+    evidence_sitemaps.SITEMAPS,
+    experience_sitemaps.SITEMAPS,
+    discussion_sitemaps.SITEMAPS,
+    page_sitemaps.SITEMAPS,
 )
 
 
@@ -52,6 +56,7 @@ urlpatterns = [
     path("moderation/", include("ldnsite.moderation.urls")),
     path("notifications/", include("ldnsite.notifications.urls")),
     path("testimonials/", include("testimonials.urls")),
+    path("discussions/", include("discussions.urls")),
     path("healthz", health.live, name="healthz"),
     path("healthz/ready", health.ready, name="healthz_ready"),
     path("search/", include("ldnsite.search.urls")),

@@ -15,14 +15,17 @@ def _links(html: str, start: str, end: str) -> list[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/studies/", "/testimonials/", "/search/?q=fatigue"])
+@pytest.mark.parametrize("path", ["/", "/studies/", "/testimonials/", "/discussions/", "/search/?q=fatigue"])
 def test_header_and_footer_link_the_same_pages_in_the_same_order(client, path):
     html = client.get(path).content.decode()
 
     assert _links(html, '<header class="site-header">', "</header>") == [
-        "/", "/articles/", "/studies/", "/testimonials/", "/accounts/login/", "/accounts/signup/",
+        "/", "/articles/", "/studies/", "/testimonials/", "/discussions/", "/accounts/login/",
+        "/accounts/signup/",
     ]  # fmt: skip
-    assert _links(html, '<p class="footer-links">', "</p>") == ["/articles/", "/studies/", "/testimonials/"]
+    assert _links(html, '<p class="footer-links">', "</p>") == [
+        "/articles/", "/studies/", "/testimonials/", "/discussions/",
+    ]  # fmt: skip
     assert 'type="application/rss+xml" title="ldnsite: articles" href="/feeds/articles/"' in html
     assert 'type="application/rss+xml" title="ldnsite: study summaries" href="/feeds/studies/"' in html
 

@@ -72,10 +72,13 @@ class DeleteAccountForm(forms.Form):
     ANONYMISE = "anonymise"
 
     experiences = forms.ChoiceField(
-        label="Your published experiences",
+        label="Your published experiences and discussion topics",
         choices=[
-            (DELETE, "Delete my experiences"),
-            (ANONYMISE, "Keep them anonymised, shown only as “A member with …”"),
+            (DELETE, "Delete them, with the replies under them"),
+            (
+                ANONYMISE,
+                "Keep them without my name: experiences as “A member with …”, topics as “A former member”",
+            ),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what happens to your experiences."},

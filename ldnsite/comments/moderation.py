@@ -19,7 +19,7 @@ from ldnsite.moderation.exceptions import InvalidTransition, OwnContent, refuse_
 from ldnsite.moderation.models import record
 from ldnsite.notifications import services as inbox
 
-from . import contributions, notifications
+from . import contributions, notifications, subjects
 from .hold import needs_premoderation
 from .models import MAX_DEPTH, Comment, CommentRevision, Report, Subscription, Thread
 from .texts import set_text, text_fields
@@ -87,6 +87,7 @@ def submit(
         if follow:
             subscribe(thread, member=author)
         if status == Status.PUBLISHED:
+            subjects.comment_published(comment)
             notifications.send_reply_notifications(comment.pk)
     return comment
 
@@ -124,6 +125,7 @@ def _move(comment: Comment, action: str, *, by, reason: str = "", seen=None, **c
         if locked.status != Status.PUBLISHED:  # taken down: no inbox shows it, no waiting mail quotes it
             inbox.withdraw(locked)
         if action == "publish":
+            subjects.comment_published(locked)
             notifications.send_reply_notifications(locked.pk)
         notifications.tell_author(locked, action)
     return locked

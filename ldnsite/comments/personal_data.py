@@ -96,7 +96,10 @@ def erase_reports(member, *, anonymise: bool) -> None:
 
 
 def export_subscriptions(member) -> list[dict]:
-    subscriptions = list(with_subjects(Subscription.objects.filter(member=member)))
+    # In the order they were made: without it PostgreSQL may give them in any order.
+    subscriptions = list(
+        with_subjects(Subscription.objects.filter(member=member)).order_by("created_at", "pk")
+    )
     about = _subjects_of([s.thread for s in subscriptions], member)
     return [
         {"thread": thread, "created_at": s.created_at} for s, thread in zip(subscriptions, about, strict=True)

@@ -16,7 +16,10 @@ A subject app registers its model in its AppConfig.ready():
 - ``anonymous_comments()``: an expression on Comment, true for the comments such members wrote there (asked
   only of comments in this kind's threads: the subject's pk is ``OuterRef("thread__subject_id")``), for the
   queries that list comments under a name (a member's page);
-- ``anonymous_label``: what readers see instead of that member's name.
+- ``anonymous_label``: what readers see instead of that member's name;
+- ``on_published(subject, comment)``: called inside the transaction in which a comment in this subject's
+  thread becomes public (posted straight up, or approved from the queue), e.g. to move the subject's
+  "last activity" time; by default nothing is called.
 
 Deleting a registered subject deletes its thread, as a foreign key with CASCADE would.
 """
@@ -39,6 +42,7 @@ class Subject:
     anonymous_author: Callable[[object], int | None]
     anonymous_comments: Callable[[], object] | None
     anonymous_label: str
+    on_published: Callable[[object, object], None] | None = None
 
     def find_public(self, key: str):
         """The public subject named `key` in a URL, or None."""
@@ -72,12 +76,14 @@ def register(
     anonymous_author: Callable[[object], int | None] = _nobody,
     anonymous_comments: Callable[[], object] | None = None,
     anonymous_label: str = "",
+    on_published: Callable[[object, object], None] | None = None,
 ) -> None:
     if kind in _by_kind or model in _by_model:
         raise ValueError(f"{model._meta.label} or the kind {kind!r} is already a comment subject.")
     subject = Subject(
-        model, kind, lookup, public, may_comment, anonymous_author, anonymous_comments, anonymous_label
-    )
+        model, kind, lookup, public, may_comment, anonymous_author, anonymous_comments, anonymous_label,
+        on_published,
+    )  # fmt: skip
     _by_kind[kind] = subject
     _by_model[model] = subject
     pre_delete.connect(_delete_thread, sender=model, dispatch_uid=f"comments-subject-{kind}")
@@ -102,6 +108,16 @@ def of(subject_or_model) -> Subject:
     """The registration of a subject (or its model); KeyError for a model nobody registered."""
     model = subject_or_model if isinstance(subject_or_model, type) else type(subject_or_model)
     return _by_model[model._meta.concrete_model]
+
+
+def comment_published(comment) -> None:
+    """Tell the subject's app that `comment` became public (its registered on_published, if any). Called by
+    the comment transitions, inside their transaction."""
+    rules = _by_kind.get(comment.thread.subject_kind)
+    if rules is not None and rules.on_published is not None:
+        subject = comment.thread.subject
+        if subject is not None:
+            rules.on_published(subject, comment)
 
 
 def _delete_thread(sender, instance, **kwargs) -> None:

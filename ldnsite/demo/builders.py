@@ -35,6 +35,11 @@ class VolumeOption:
 class Volume:
     summary: str  # e.g. "200 articles, 50 studies"
     discussed: list = field(default_factory=list)
+    # How much discussion each kind of subject draws, by comment-subject kind (1 when not named).
+    weights: dict[str, int] = field(default_factory=dict)
+    # A subject that should get as many comments as any discussion but the most discussed one (a page the
+    # benchmarks read), or None.
+    busy: object = None
 
 
 @dataclass(frozen=True)

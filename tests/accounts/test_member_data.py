@@ -433,6 +433,8 @@ def pinned(data, world) -> str:
         labels[("testimonialrevision", revision.pk)] = f"<revision of {revision.title}>"
     urls = {f"/testimonials/{obj.pk}/": f"/testimonials/<{name}>/" for name, obj in world.items()
             if isinstance(obj, Testimonial)}  # fmt: skip
+    urls.update({f"/discussions/{obj.pk}/": f"/discussions/<{name}>/" for name, obj in world.items()
+                 if obj._meta.model_name == "topic"})  # fmt: skip
 
     def label(kind: str, pk):
         return labels.get((kind, pk), pk if pk is None else f"<unknown {kind} {pk}>")
@@ -463,19 +465,28 @@ def pinned(data, world) -> str:
         n["about"]["id"] = label(n["about"]["kind"], n["about"]["id"])
     for m in data["helpful_marks"]:
         m["id"] = label(m["kind"], m["id"])
+    for t in data["discussions"]:
+        t["id"] = label("topic", t["id"])
+    for r in data["topic_reports"]:
+        r["topic_id"] = label("topic", r["topic_id"])
     for d in data["moderation_decisions"]:
         d["id"] = label(d["about"], d["id"])
     return json.dumps(walk(data), indent=2, ensure_ascii=False) + "\n"
 
 
 @pytest.fixture
-def every_kind(leaver, other, moderator, article, leavers_world, make_comment):
+def every_kind(leaver, other, moderator, article, leavers_world, make_comment, make_topic):
     """leavers_world plus what it lacks: a reply, an earlier display name, a subscription to a story that
-    was withdrawn since, a comment that waits for a moderator, helpful marks (one on that story)."""
+    was withdrawn since, a comment that waits for a moderator, helpful marks (one on that story), a
+    discussion topic and a report on another's."""
+    from discussions import moderation as topic_moderation
     from ldnsite.accounts.names import change_display_name
     from ldnsite.helpful import marks
 
     world = dict(leavers_world)
+    world["own_topic"] = make_topic(author=leaver, title="LOU-TOPIC-TITLE", body="LOU-TOPIC-MARKER body.")
+    world["others_topic"] = make_topic(author=other, title="Someone else's topic")
+    topic_moderation.report(world["others_topic"], by=leaver, reason="spam", note="LOU-REPORT-NOTE")
     world["own_reply"] = make_comment(article, leaver, "LOU-OWN-REPLY", parent=world["others_comment"])
     comment_moderation.subscribe(thread_of(world["others_story"]), member=leaver)
     marks.mark(world["others_comment"], by=leaver)

@@ -59,6 +59,7 @@ def parse_args() -> argparse.Namespace:
         ("articles", 200),
         ("studies", 50),
         ("testimonials", 20_000),
+        ("topics", 2_000),
         ("comments", 200_000),
     ]:
         parser.add_argument(f"--{name}", type=int, default=default)
@@ -94,7 +95,7 @@ def bench_environment(args, workdir: Path) -> dict[str, str]:
 
 
 def volumes(args) -> dict[str, int]:
-    keys = ("articles", "studies", "testimonials", "comments", "members")
+    keys = ("articles", "studies", "testimonials", "topics", "comments", "members")
     return {k: getattr(args, k) * args.scale for k in keys}
 
 
@@ -147,7 +148,10 @@ def prepare(args, env: dict[str, str], workdir: Path) -> dict:
     timings["collectstatic"] = time.perf_counter() - started
     cookie, hot = bench_member_cookie(), hot_article_url()
     check_logged_in(hot, cookie)
-    return {"timings": timings, "cookie": cookie, "hot": hot, "member": busiest_member_url()}
+    return {
+        "timings": timings, "cookie": cookie, "hot": hot, "member": busiest_member_url(),
+        "topic": busiest_topic_url(),
+    }  # fmt: skip
 
 
 def analyze_tables() -> None:
@@ -217,6 +221,16 @@ def hot_article_url() -> str:
     return thread.subject.get_absolute_url()
 
 
+def busiest_topic_url() -> str | None:
+    """The published topic with the most replies (seed_volume gives the first one as many as it can)."""
+    from django.db.models import Count
+
+    from ldnsite.comments.models import Thread
+
+    thread = Thread.objects.filter(subject_kind="topic").annotate(n=Count("comments")).order_by("-n").first()
+    return thread.subject.get_absolute_url() if thread is not None else None
+
+
 def busiest_member_url() -> str:
     """The public page of the member with the most published comments: the longest member page."""
     from django.db.models import Count
@@ -237,6 +251,7 @@ def counts() -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
     from articles.models import Article, Study
+    from discussions.models import Topic
     from ldnsite.comments.models import Comment
     from testimonials.models import Testimonial
 
@@ -245,6 +260,7 @@ def counts() -> dict[str, int]:
         "studies": Study.objects.count(),
         "testimonials": Testimonial.objects.count(),
         "approved testimonials": Testimonial.objects.public().count(),
+        "topics": Topic.objects.count(),
         "comments": Comment.objects.count(),
         "members": get_user_model().objects.count(),
     }
@@ -381,10 +397,16 @@ def main() -> None:
         ("/testimonials/, page 50", "/testimonials/?page=50", ""),
         ("/testimonials/, filtered", "/testimonials/?ms_type=ppms&change=much_better", ""),
         ("/testimonials/summary/", "/testimonials/summary/", ""),
+        ("/discussions/", "/discussions/", ""),
+        ("/discussions/, one category", "/discussions/?category=side-effects", ""),
+        ("busy topic", prepared["topic"], ""),
+        ("busy topic, logged in", prepared["topic"], cookie),
         ("member page, most comments", prepared["member"], ""),
         ("/search/?q=naltrexone", "/search/?q=naltrexone", ""),
         ("/search/, few matches", "/search/?q=experience+12345", ""),
     ]
+    # Seeded without topics: no busy topic to read (a page without a path would be the static baseline).
+    pages = pages[:1] + [page for page in pages[1:] if page[1]]
     if args.only:
         pages = pages[:1] + [page for page in pages[1:] if args.only in page[0]]
     queries = {label: query_count(path, c) for label, path, c in pages if path}

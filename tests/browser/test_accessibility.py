@@ -19,6 +19,8 @@ from django.urls import Resolver404, resolve
 from playwright.sync_api import expect
 
 from articles.models import Article
+from discussions import moderation as topic_moderation
+from discussions.models import Category
 from ldnsite.comments import moderation as comment_moderation
 from ldnsite.comments.models import Thread
 from ldnsite.notifications import services as inbox
@@ -80,7 +82,22 @@ def site(make_user, make_moderator):
     )  # held: in the queue
     # Something in the member's inbox: a post in a discussion they read.
     inbox.notify(member, "followed", target=first, actor=first.author)
+    topic = topic_moderation.submit(
+        author=make_user(display_name="Sol"),
+        title="Vivid dreams in the first weeks",
+        category=Category.objects.get(slug="side-effects"),
+        body="I started at **1.5 mg**. Did the dreams settle?\n\n- week one: vivid\n- week two: less",
+    )
+    topic_moderation.approve(topic, by=moderator)
+    comment_moderation.submit(Thread.objects.for_subject(topic), author=moderator, body="Mine settled.")
+    topic_moderation.submit(
+        author=member,
+        title="Held topic",
+        category=Category.objects.get(slug="dosing-and-timing"),
+        body="Soon?",
+    )  # held: in the queue
     return SimpleNamespace(
+        topic=topic,
         article=article,
         study=article.studies.order_by("year").first(),
         experience=experiences[0],
@@ -115,6 +132,12 @@ PAGES = {
     "notifications": ("member", lambda s: "/notifications/"),
     "notification settings": ("member", lambda s: "/notifications/settings/"),
     "testimonial summary": (None, lambda s: "/testimonials/summary/"),
+    "discussion list": (None, lambda s: "/discussions/"),
+    "discussion list, category": (None, lambda s: "/discussions/?category=side-effects"),
+    "discussion": (None, lambda s: s.topic.get_absolute_url()),
+    "discussion, member": ("member", lambda s: s.topic.get_absolute_url()),
+    "discussion, moderator": ("moderator", lambda s: s.topic.get_absolute_url()),
+    "discussion form": ("member", lambda s: "/discussions/new/"),
     "search results": (None, lambda s: "/search/?q=fatigue"),
     "login": (None, lambda s: "/accounts/login/"),
     "signup": (None, lambda s: "/accounts/signup/"),
@@ -172,6 +195,7 @@ def test_page_reads_well_on_a_phone_and_a_laptop(pages, live_server, site, name,
     ("name", "who", "path", "button"),
     [
         ("testimonial form", "member", "/testimonials/new/", "Send to the moderators"),
+        ("discussion form", "member", "/discussions/new/", "Post topic"),
         ("signup", None, "/accounts/signup/", "Sign Up"),
         ("login", None, "/accounts/login/", "Sign In"),
         ("contact", None, "/contact/", "Send to the editors"),

@@ -90,6 +90,8 @@ def test_moderators_see_the_sections_of_every_app_in_page_order(client, moderato
     assert section_links(html) == [
         "testimonials",
         "revisions",
+        "held-topics",
+        "reported-topics",
         "held-heading",
         "reported-heading",
         "comment-edits",
@@ -172,7 +174,8 @@ def test_a_section_another_app_registers_is_shown_in_its_place(client, moderator
     html = client.get("/moderation/").content.decode()
 
     assert section_links(html) == [
-        "testimonials", "revisions", "recipes", "held-heading", "reported-heading", "comment-edits",
+        "testimonials", "revisions", "held-topics", "recipes", "reported-topics", "held-heading",
+        "reported-heading", "comment-edits",
     ]  # fmt: skip
     assert '<a href="#recipes">Recipes (2)</a>' in html and "RECIPE-ONE" in html and "RECIPE-TWO" in html
 

@@ -7,11 +7,12 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from articles.models import Article, Study
+from discussions.models import Topic
 from ldnsite.comments.models import MAX_DEPTH, Comment, Thread
 from testimonials.models import CONSENT_VERSION
 from testimonials.models import Testimonial as MemberTestimonial
 
-SMALL = {"articles": 6, "studies": 4, "testimonials": 60, "comments": 900, "members": 25}
+SMALL = {"articles": 6, "studies": 4, "testimonials": 60, "topics": 30, "comments": 900, "members": 25}
 
 
 def seed(**options) -> str:
@@ -27,6 +28,7 @@ def test_creates_the_counts_asked():
     assert Article.objects.filter(title__startswith="Volume test article").count() == 6
     assert Study.objects.filter(title__startswith="Volume test study").count() == 4
     assert MemberTestimonial.objects.filter(title__startswith="Volume test experience").count() == 60
+    assert Topic.objects.filter(title__startswith="Volume test topic").count() == 30
     assert Comment.objects.count() == 900
     members = get_user_model().objects.filter(email__endswith="@volume.invalid", is_staff=False)
     assert members.count() == 25
@@ -98,7 +100,13 @@ def test_seeded_pages_render(client):
     seed()
     hot = Thread.objects.annotate(n=Count("comments")).order_by("-n").first().subject
 
-    for url in [hot.get_absolute_url(), "/", "/articles/", "/studies/", "/testimonials/"]:
+    busy = Thread.objects.filter(subject_kind="topic").annotate(n=Count("comments")).order_by("-n").first()
+    assert busy.n >= 100  # the busy topic the benchmark reads
+
+    for url in [
+        hot.get_absolute_url(), busy.subject.get_absolute_url(), "/", "/articles/", "/studies/",
+        "/testimonials/", "/discussions/",
+    ]:  # fmt: skip
         assert client.get(url).status_code == 200
 
 
@@ -113,4 +121,4 @@ def test_refuses_without_debug_or_yes(settings, db):
 
 def test_refuses_more_comments_than_discussions_can_hold(db):
     with pytest.raises(CommandError, match="do not fit"):
-        seed(articles=1, studies=0, testimonials=0, comments=1_000)
+        seed(articles=1, studies=0, testimonials=0, topics=0, comments=1_000)

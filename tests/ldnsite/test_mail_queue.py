@@ -190,7 +190,9 @@ def test_a_members_words_in_a_mail_are_never_run_as_a_template(
 
     [mail] = mailoutbox
     assert title in mail.body
-    assert "sys.modules" not in mail.body and "49" not in mail.body
+    # The story's address holds its id, which may contain "49" on a database whose ids run on.
+    body = mail.body.replace(testimonial.get_absolute_url(), "")
+    assert "sys.modules" not in body and "49" not in body
 
 
 def test_a_broker_that_cannot_take_the_request_loses_nothing(

@@ -26,5 +26,6 @@ def test_merging_the_apps_sitemaps_refuses_a_name_two_apps_use():
 
 def test_the_sites_sitemap_keeps_every_apps_sitemaps():
     assert sorted(urls.SITEMAPS) == [
-        "articles", "experience-pages", "pages", "site-pages", "studies", "testimonials",
+        "articles", "discussion-pages", "discussions", "experience-pages", "pages", "site-pages", "studies",
+        "testimonials",
     ]  # fmt: skip

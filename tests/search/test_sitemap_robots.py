@@ -31,23 +31,28 @@ def sitemap(client) -> dict[str, str | None]:
 
 @pytest.mark.django_db
 def test_sitemap_lists_public_pages_and_published_content_with_lastmod(
-    client, make_article, make_study, member, moderator
+    client, make_article, make_study, make_topic, member, moderator
 ):
     article = make_article()
     study = make_study()
+    topic = make_topic()
     testimonial = moderation.approve(
         moderation.submit(author=member, content=story(), is_carer=False), by=moderator
     )
 
     urls = sitemap(client)
 
-    for path in ["/", "/articles/", "/studies/", "/testimonials/", "/testimonials/summary/", *SITE_PAGES]:
+    for path in [
+        "/", "/articles/", "/studies/", "/testimonials/", "/testimonials/summary/", "/discussions/",
+        *SITE_PAGES,
+    ]:  # fmt: skip
         assert f"{SITE}{path}" in urls
     today = timezone.now().date().isoformat()
     assert urls[f"{SITE}{article.get_absolute_url()}"] == today
     assert urls[f"{SITE}{study.get_absolute_url()}"] == today
     assert urls[f"{SITE}{testimonial.get_absolute_url()}"] == today
-    assert len(urls) == 5 + len(SITE_PAGES) + 3
+    assert urls[f"{SITE}{topic.get_absolute_url()}"] == today
+    assert len(urls) == 6 + len(SITE_PAGES) + 4
 
 
 @pytest.mark.django_db
@@ -94,21 +99,22 @@ def test_sitemap_names_the_public_host_whatever_host_it_was_fetched_through(clie
 
 @pytest.mark.django_db
 def test_sitemap_takes_the_same_queries_for_1_or_30_items_of_each_kind(
-    client, make_article, make_study, member, moderator, django_assert_max_num_queries
+    client, make_article, make_study, make_topic, member, moderator, django_assert_max_num_queries
 ):
     def add_one_of_each():
         make_article()
         make_study()
         moderation.approve(moderation.submit(author=member, content=story(), is_carer=False), by=moderator)
+        make_topic()
 
     add_one_of_each()
-    with django_assert_max_num_queries(7):
-        assert len(sitemap(client)) == 5 + len(SITE_PAGES) + 3
+    with django_assert_max_num_queries(9):
+        assert len(sitemap(client)) == 6 + len(SITE_PAGES) + 4
     for _ in range(29):
         add_one_of_each()
     cache.clear()
-    with django_assert_max_num_queries(7):
-        assert len(sitemap(client)) == 5 + len(SITE_PAGES) + 90
+    with django_assert_max_num_queries(9):
+        assert len(sitemap(client)) == 6 + len(SITE_PAGES) + 120
 
 
 @pytest.mark.django_db

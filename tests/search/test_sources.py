@@ -58,7 +58,7 @@ def test_a_registered_source_can_be_searched_alone_and_is_listed_in_the_help(
 
     assert re.findall(r'<section class="search-group search-([\w-]+)', alone) == ["registered"]
     assert "in registered by a test" in alone
-    assert "Searching looks through four separate kinds of content" in help_page
+    assert "Searching looks through five separate kinds of content" in help_page
     assert "<strong>Registered by a test</strong>: a kind of content added by a test." in help_page
 
 

@@ -329,10 +329,13 @@ def test_withdrawing_removes_it_from_every_page_at_once(
 
 
 @pytest.mark.django_db
-def test_evidence_pages_never_show_experience_text(client, make_testimonial, make_study, make_article):
+def test_evidence_pages_never_show_experience_text(
+    client, make_testimonial, make_topic, make_study, make_article
+):
     study = make_study(title="Crossover trial of LDN")
     article = make_article(studies=[study])
     make_testimonial(title="Anecdote title 6621", narrative="Anecdote words 6621")
+    make_topic(title="Discussion title 6621", body="Discussion words 6621")  # discussions are experience too
 
     for url in ["/studies/", study.get_absolute_url(), article.get_absolute_url(), "/articles/"]:
         html = page(client, url)

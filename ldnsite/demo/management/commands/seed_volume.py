@@ -98,15 +98,14 @@ class Command(BaseCommand):
                 self.editor, self.moderator = self.staff()
                 self.members = self.members_for_run(options["members"])
             # Each app builds its own content; the comments on all of it are built here.
-            summaries, discussed = [], []
+            summaries, made = [], []
             for builder in builders.registered():
                 if builder.volume is not None:
                     counts = {option.name: options[option.name] for option in builder.volume_options}
-                    made = builder.volume(counts, self)
-                    summaries.append(made.summary)
-                    discussed += made.discussed
+                    made.append(builder.volume(counts, self))
+                    summaries.append(made[-1].summary)
             with self.timed("threads and comments"):
-                hot, comment_count = self.comments(options["comments"], options["hot_comments"], discussed)
+                hot, comment_count = self.comments(options["comments"], options["hot_comments"], made)
         pagecache.refresh(pagecache.EVERY_PAGE, reschedule=True)  # bulk_create sends no signals
 
         total = time.perf_counter() - started
@@ -176,8 +175,12 @@ class Command(BaseCommand):
         )
         return users
 
-    def comments(self, total, hot_total, discussed):
-        """Threads for every subject the apps gave; `hot_total` comments on the first, the rest spread."""
+    def comments(self, total, hot_total, made: list[builders.Volume]):
+        """Threads for every subject the apps gave; `hot_total` comments on the first, the rest spread by
+        the weights the apps gave, and each app's busy subject as many as any but the first."""
+        discussed = [subject for volume in made for subject in volume.discussed]
+        weight_of = {kind: weight for volume in made for kind, weight in volume.weights.items()}
+        busy = {(type(v.busy), v.busy.pk) for v in made if v.busy is not None}
         threads = [Thread.about(subject) for subject in discussed]
         threads = Thread.objects.bulk_create(threads, batch_size=BATCH)
         if not total or not threads:
@@ -185,8 +188,13 @@ class Command(BaseCommand):
         hot_thread = threads[0] if hot_total else None
         hot_count = min(hot_total, total) if hot_thread else 0
         others = threads[1:] if hot_thread else threads
-        # Articles draw the most discussion, studies some, the rest (member experiences...) a little.
-        weights = [{"article": 10, "study": 5}.get(t.subject_kind, 1) for t in others]
+        weights = [weight_of.get(t.subject_kind, 1) for t in others]
+        busy_threads = [
+            i for i, (t, subject) in enumerate(zip(others, discussed[len(threads) - len(others) :], strict=True))
+            if (type(subject), subject.pk) in busy
+        ]  # fmt: skip
+        for i in busy_threads:
+            weights[i] = sum(weights) or 1  # so many that the cap holds it back
         remaining = total - hot_count
         cap = min(MAX_OTHER_THREAD, hot_count - 1) if hot_thread else MAX_OTHER_THREAD
         if remaining > cap * len(others):
