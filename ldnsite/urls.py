@@ -47,6 +47,7 @@ urlpatterns = [
     path(settings.MARKDOWNX_URLS_PATH.lstrip("/"), editor.preview, name="markdownx_markdownify"),
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload_image, name="markdownx_upload"),
     path("comments/", include("ldnsite.comments.urls")),
+    path("members/mentionable/", include("ldnsite.mentions.urls")),
     path("members/", include("ldnsite.accounts.urls")),
     path("moderation/", include("ldnsite.moderation.urls")),
     path("testimonials/", include("testimonials.urls")),

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from ldnsite.http import absolute_url
 from ldnsite.mail import delivery as mail
+from ldnsite.mentions import text as mention_text
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "ldnsite.comments.unsubscribe"
@@ -37,6 +38,7 @@ def send_reply_notifications(comment_id: int) -> int:
     if comment is None:
         return 0
     subscriptions = comment.thread.subscriptions.select_related("member").exclude(member=comment.author_id)
+    comment_text = mention_text.as_text(comment.body)  # mentions by name, read once for every follower
     messages = []
     for subscription in subscriptions.filter(member__is_active=True):
         unsubscribe_url = absolute_url(
@@ -44,6 +46,7 @@ def send_reply_notifications(comment_id: int) -> int:
         )
         context = {
             "comment": comment,
+            "comment_text": comment_text,
             "subject": comment.thread.subject,
             "comment_url": absolute_url(comment_url(comment)),
             "unsubscribe_url": unsubscribe_url,
