@@ -35,7 +35,7 @@ def resolve(html: str) -> str:
     def shown(match: re.Match) -> str:
         pk = int(match.group(2))
         if pk not in found:
-            return f'<span class="mention">{FORMER_MEMBER}</span>'
+            return f'<span class="mention-former">{FORMER_MEMBER}</span>'
         name, has_page = found[pk]
         if has_page and match.group(1) == "mention":
             url = reverse("accounts:profile", args=[pk])

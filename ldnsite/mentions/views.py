@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.http import HttpRequest, JsonResponse
@@ -28,7 +30,8 @@ def mentionable(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "Confirm your e-mail address to mention members."}, status=403)
     if is_limited(f"mentionable:{request.user.pk}", limit=RATE[0], period=RATE[1]):
         return JsonResponse({"error": "Too many requests: please wait a minute."}, status=429)
-    query = " ".join(request.GET.get("q", "").split())[:NAME_MAX_LENGTH].lower()
+    # Spaces as in a stored name (one at a time); one at the end still counts: "ada " is not "Adam".
+    query = re.sub(r"\s+", " ", request.GET.get("q", "")).lstrip()[:NAME_MAX_LENGTH].lower()
     if not query:
         return JsonResponse({"members": []})
     members = (

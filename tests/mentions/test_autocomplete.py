@@ -40,6 +40,8 @@ def test_names_that_begin_with_the_query_ignoring_case_and_nothing_else(client, 
     response_names = offered(client, make_user(), "ADA")
 
     assert response_names == ["Ada Lovelace", "adam smith"]
+    assert offered(client, make_user(), "ada  l") == ["Ada Lovelace"]
+    assert offered(client, make_user(), "ada ") == ["Ada Lovelace"]
     client.force_login(make_user())
     content = client.get(URL, {"q": "ada"}).content.decode()
     assert "example.org" not in content and "secret" not in content
@@ -94,9 +96,14 @@ def test_the_answer_is_never_kept_by_a_cache(client, make_user):
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
 
 
-def test_the_comment_box_points_the_script_at_the_names(client, make_article, make_user):
-    client.force_login(make_user())
-    html = client.get(make_article().get_absolute_url()).content.decode()
-    assert f'data-mention-source="{URL}"' in html
-    assert '<script src="/static/js/mentions.js" defer></script>' in html
-    assert "To mention a member, type @ and their display name." in html
+def test_every_comment_box_points_the_script_at_the_names(client, make_article, make_user, make_comment):
+    article = make_article()
+    author = make_user()
+    comment = make_comment(article, author, "Mine.")
+    client.force_login(author)
+    for url in (article.get_absolute_url(), f"/comments/article/{article.slug}/new/",
+                f"/comments/{comment.pk}/edit/"):  # fmt: skip
+        html = client.get(url).content.decode()
+        assert f'data-mention-source="{URL}"' in html, url
+        assert html.count('<script src="/static/js/mentions.js" defer></script>') == 1, url
+        assert "To mention a member, type @ and their display name." in html, url

@@ -117,6 +117,15 @@ def test_unknown_names_stay_text_and_the_longest_name_wins(client, article, make
     assert "@Adam, nor @Nobody Here" in html
 
 
+def test_names_in_other_scripts_match_ignoring_case(client, article, make_user):
+    emile, zoe = make_user(display_name="Émile Ça"), make_user(display_name="Зоя")
+    author = make_user()
+
+    post(client, author, article, "@émile ça and @ЗОЯ")
+
+    assert Comment.objects.get(author=author).body == f"@[{emile.pk}] and @[{zoe.pk}]"
+
+
 def test_names_in_code_are_left_as_typed(client, article, make_user):
     make_user(display_name="Ada")
     author = make_user()
@@ -200,7 +209,7 @@ def test_a_deleted_member_shows_as_a_former_member(client, article, make_user, w
     gone.delete()
 
     html = comment_bodies(page(client, article))
-    assert '<span class="mention">a former member</span>.' in html
+    assert '<span class="mention-former">a former member</span>.' in html
     assert "Gail" not in html
 
 

@@ -6,6 +6,9 @@
 // says how many names there are. Enter or Tab takes the chosen name, Escape closes the list.
 (function () {
   "use strict";
+  // Each page with a mention box includes this file beside the box: a page with two runs it once.
+  if (window.ldnsiteMentions) return;
+  window.ldnsiteMentions = true;
 
   var NAME = /[\p{L}\p{N}_ .'\-]/u;
   var WORD = /[\p{L}\p{N}_]/u;
