@@ -22,8 +22,9 @@ from ldnsite.markdown import MENTION_TOKEN
 MAX_MENTIONS = 10
 FORMER_MEMBER = "a former member"
 NAME_MAX_LENGTH = 40  # accounts.User.display_name
-# Where a mention may start: an "@" not inside a word ("ada@example.org") and followed by a letter or digit.
-_AT = re.compile(r"(?<![\w@])@(?=\w)")
+# Where a mention may start: an "@" not inside a word ("ada@example.org") nor an address
+# ("https://example.social/@ada"), followed by a letter or digit.
+_AT = re.compile(r"(?<![\w@/])@(?=\w)")
 _NAME_CHARACTER = re.compile(r"[\w .'\-]")
 _WORD_CHARACTER = re.compile(r"\w")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
@@ -114,8 +115,6 @@ def store(text: str) -> str:
     members = _members_named(wanted) if wanted else {}
     pieces, done, mentioned = [], 0, []
     for start in positions:
-        if start <= done:  # inside a name already matched ("@Ada @Ben" has none; kept for safety)
-            continue
         match = next((name for name in options[start] if name.casefold() in members), None)
         if match is None:
             continue
