@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from ldnsite import pagecache
 
+from .forms import SORTS
 from .models import Category, Topic
 
 # The pages that list or find published topics.
@@ -30,7 +31,8 @@ def is_slug(value: str) -> bool:
 
 def register() -> None:
     pagecache.register_page(
-        "discussions:list", parameters={"page": pagecache.page_number, "category": is_slug}
+        "discussions:list",
+        parameters={"page": pagecache.page_number, "category": is_slug, "sort": SORTS},
     )
     pagecache.register_page("discussions:detail", parameters={"comments": pagecache.page_number})
     pagecache.register(Topic, pages=topic_pages, when=was_public)

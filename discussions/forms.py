@@ -5,8 +5,12 @@ import uuid
 from django import forms
 
 from ldnsite.comments.models import Report
+from ldnsite.mentions.forms import MentionsField
 
 from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Category
+
+# The list's orders (?sort=), the first the default; the page cache allows exactly these (caching.py).
+SORTS = {"activity": "Newest activity first", "helpful": "Most helpful first"}
 
 
 class TopicForm(forms.Form):
@@ -30,7 +34,7 @@ class TopicForm(forms.Form):
             "invalid_choice": "Choose one of the categories in the list.",
         },
     )
-    body = forms.CharField(
+    body = MentionsField(
         label="What would you like to discuss?",
         max_length=BODY_MAX_LENGTH,
         strip=True,

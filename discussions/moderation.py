@@ -16,7 +16,6 @@ from ldnsite.comments.hold import needs_premoderation
 from ldnsite.comments.models import MAX_DEPTH, Comment, Thread
 from ldnsite.moderation.exceptions import InvalidTransition, OwnContent
 from ldnsite.moderation.models import record
-
 from ldnsite.notifications import services as inbox
 
 from . import notifications

@@ -21,6 +21,7 @@ from ldnsite.accounts.verified import has_verified_email
 from ldnsite.comments.models import Comment
 from ldnsite.comments.threads import thread_context, with_thread
 from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
+from ldnsite.helpful import marks
 from ldnsite.moderation.exceptions import InvalidTransition, OwnContent
 from ldnsite.moderation.queue import SubqueryCount
 from ldnsite.paging import CappedPaginator
@@ -28,7 +29,7 @@ from ldnsite.privileges import privilege_required, privileges
 from ldnsite.ratelimit import is_limited
 
 from . import moderation
-from .forms import MoveForm, TopicForm, TopicReportForm
+from .forms import SORTS, MoveForm, TopicForm, TopicReportForm
 from .managers import MODERATE_PERMISSION
 from .models import Category, Topic
 
@@ -57,16 +58,23 @@ class TopicListView(ListView):
         self.categories = list(Category.objects.all())
         wanted = self.request.GET.get("category", "")
         self.category = next((c for c in self.categories if c.slug == wanted), None)
+        requested = self.request.GET.get("sort", "")
+        self.sort = requested if requested in SORTS else next(iter(SORTS))
         topics = Topic.objects.public()
         if self.category is not None:
             topics = topics.filter(category=self.category)
-        return reply_counts(topics.select_related("author", "category"))
+        topics = reply_counts(topics.select_related("author", "category"))
+        if self.sort == "helpful":
+            return marks.most_helpful_first(topics)
+        return marks.with_counts(topics)
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "categories": self.categories,
             "category": self.category,
+            "sort": self.sort,
+            "sorts": SORTS,
         }
 
 

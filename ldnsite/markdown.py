@@ -7,6 +7,11 @@ Nothing else in the project marks text as safe.
 Two ways to use it: render(text) in a page (results cached by content), or render_to_keep(text) for HTML kept
 on the row beside its text (a comment's body_html) with the VERSION that made it, read back through kept(),
 which accepts it only while this VERSION is the one that made it.
+
+Mentions: a text saved through ldnsite.mentions holds `@[<member id>]` where its author typed `@Name`. Only
+such texts are rendered with ``mentions=True`` (any other text keeps "@[5]" as typed), which turns each into
+a placeholder, MENTION_PLACEHOLDER, that ldnsite.mentions resolves on the way out of each page: the member's
+current name, linked to their page where they have one.
 """
 
 import hashlib
@@ -20,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 # Editors write up to MAX_LENGTH characters; members' fields have lower caps of their own (a comment is
@@ -43,7 +49,7 @@ USER_LINK_REL = "nofollow noopener noreferrer ugc"
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "sup", "div", "del",
+    "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "sup", "div", "del", "span",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -54,13 +60,28 @@ ALLOWED_ATTRIBUTES = {
     "li": {"id"},
     "ol": {"start"},
     "div": {"role", "tabindex", "aria-label"},
+    "span": {"data-member"},
 }
-ALLOWED_CLASSES = {"div": {"footnote", "table-scroll"}, "a": {"footnote-ref", "footnote-backref"}}
+ALLOWED_CLASSES = {
+    "div": {"footnote", "table-scroll"},
+    "a": {"footnote-ref", "footnote-backref"},
+    "span": {"mention", "mention-in-link"},
+}
 # The box _TablesInLabelledBoxes puts round a table. Raw HTML in the text is escaped before parsing, so only
 # that processor can make these attributes; the filter still holds them to the values it writes.
 _TABLE_BOX = {"role": "region", "tabindex": "0"}
 TABLE_LABEL_CHARS = 120
 URL_SCHEMES = {"http", "https", "mailto"}
+
+# A mention as stored in the text (ldnsite.mentions writes it), and the element it becomes: a placeholder,
+# exactly as the sanitizer writes it out, that ldnsite.mentions replaces with the member's current name. Raw
+# HTML in a text is escaped before parsing, so only _Mentions can make one. Inside a link it is marked
+# "mention-in-link": the name is then shown without a link of its own.
+MENTION_TOKEN = re.compile(r"@\[([1-9][0-9]{0,11})\]")
+MENTION_PLACEHOLDER = re.compile(
+    r'<span class="(mention|mention-in-link)" data-member="([1-9][0-9]{0,11})">@member</span>'
+)
+_MEMBER_ID = re.compile(r"^[1-9][0-9]{0,11}$")
 
 _FOOTNOTE_ID = re.compile(r"^fn(ref)?:[\w-]{1,40}$")
 _ALIGN = {"left", "right", "center"}
@@ -76,6 +97,8 @@ def is_local_media(url: str) -> bool:
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "data-member":
+        return value if _MEMBER_ID.match(value) else None
     if tag == "div" and attribute in _TABLE_BOX:
         return value if value == _TABLE_BOX[attribute] else None
     if attribute == "id":
@@ -140,7 +163,28 @@ class _TablesInLabelledBoxes(Treeprocessor):
         return None
 
 
-def _markdown() -> python_markdown.Markdown:
+class _Mentions(InlineProcessor):
+    """`@[123]` becomes the placeholder of member 123's mention. After backslash escapes (180), so "@\\[5]"
+    stays text; before links (160) and references (170), so "@[5](url)" is a mention and then text."""
+
+    def handleMatch(self, m, data):  # noqa: N802 - python-markdown's name
+        element = etree.Element("span", {"class": "mention", "data-member": m.group(1)})
+        element.text = "@member"
+        return element, m.start(0), m.end(0)
+
+
+class _MentionsInLinks(Treeprocessor):
+    """A mention inside link text is shown as a name only: a link inside a link is not HTML."""
+
+    def run(self, root):
+        for link in root.iter("a"):
+            for span in link.iter("span"):
+                if span.get("class") == "mention":
+                    span.set("class", "mention-in-link")
+        return None
+
+
+def _markdown(mentions: bool = False) -> python_markdown.Markdown:
     md = python_markdown.Markdown(
         extensions=["tables", "fenced_code", "footnotes", "sane_lists"],
         extension_configs={"tables": {"use_align_attribute": True}},
@@ -151,6 +195,9 @@ def _markdown() -> python_markdown.Markdown:
     md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_OutsideImagesAsLinks(md), "outside_images_as_links", 0)
     md.treeprocessors.register(_TablesInLabelledBoxes(md), "tables_in_labelled_boxes", 0)
+    if mentions:
+        md.inlinePatterns.register(_Mentions(MENTION_TOKEN.pattern, md), "mentions", 175)
+        md.treeprocessors.register(_MentionsInLinks(md), "mentions_in_links", 0)
     return md
 
 
@@ -205,37 +252,38 @@ def _defuse_brackets(source: str) -> str:
     return "".join(chars)
 
 
-def _cache_key(source: str) -> str:
-    return "markdown:" + hashlib.sha256(f"{VERSION}\0{source}".encode()).hexdigest()
+def _cache_key(source: str, mentions: bool) -> str:
+    return "markdown:" + hashlib.sha256(f"{VERSION}\0{int(mentions)}\0{source}".encode()).hexdigest()
 
 
 def _source(text: str) -> str:
     return (text or "")[:MAX_LENGTH].replace(_BRACKET_PLACEHOLDER, "")
 
 
-def _sanitized_html(source: str) -> str:
+def _sanitized_html(source: str, mentions: bool = False) -> str:
     try:
-        converted = _markdown().convert(_defuse_brackets(source))
+        converted = _markdown(mentions).convert(_defuse_brackets(source))
     except RecursionError:  # nesting deeper than python-markdown can parse ("- " * 2000): show it as text
         converted = f"<p>{escape(source)}</p>"
     return _cleaner.clean(converted.replace(_BRACKET_PLACEHOLDER, "["))
 
 
-def render(text: str) -> SafeString:
-    """Markdown source -> sanitized HTML, safe to place in any page. Results are cached by content."""
+def render(text: str, *, mentions: bool = False) -> SafeString:
+    """Markdown source -> sanitized HTML, safe to place in any page. Results are cached by content. With
+    `mentions`, for texts saved through ldnsite.mentions, their mentions become placeholders."""
     source = _source(text)
-    key = _cache_key(source)
+    key = _cache_key(source, mentions)
     html = cache.get(key)
     if html is None:
-        html = _sanitized_html(source)
+        html = _sanitized_html(source, mentions)
         cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - sanitized by nh3 in _sanitized_html
 
 
-def render_to_keep(text: str) -> str:
-    """What render(text) gives, as plain text to keep in a column beside `text`, with VERSION beside it.
-    Converted here rather than looked up in the cache: the row is where this result is kept."""
-    return _sanitized_html(_source(text))
+def render_to_keep(text: str, *, mentions: bool = False) -> str:
+    """What render(text, mentions=...) gives, as plain text to keep in a column beside `text`, with VERSION
+    beside it. Converted here rather than looked up in the cache: the row is where this result is kept."""
+    return _sanitized_html(_source(text), mentions)
 
 
 def kept(html: str, version: str) -> SafeString | None:

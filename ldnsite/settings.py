@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "ldnsite.middleware.RequestTooLargeMiddleware",
     "ldnsite.pagecache.PageCacheMiddleware",
+    # Inside the page cache: kept pages hold members' names, not placeholders (ldnsite/mentions/html.py).
+    "ldnsite.mentions.html.MentionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "ldnsite.mfa.StaffMFAMiddleware",

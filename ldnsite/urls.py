@@ -52,6 +52,7 @@ urlpatterns = [
     path(settings.MARKDOWNX_UPLOAD_URLS_PATH.lstrip("/"), editor.upload_image, name="markdownx_upload"),
     path("comments/", include("ldnsite.comments.urls")),
     path("helpful/", include("ldnsite.helpful.urls")),
+    path("members/mentionable/", include("ldnsite.mentions.urls")),
     path("members/", include("ldnsite.accounts.urls")),
     path("moderation/", include("ldnsite.moderation.urls")),
     path("notifications/", include("ldnsite.notifications.urls")),

@@ -10,3 +10,17 @@ def has_verified_email(user) -> bool:
     if not user.is_authenticated:
         return False
     return EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
+
+
+def request_has_verified_email(request) -> bool:
+    """has_verified_email for the request's member, asked at most once per request (a page with many
+    controls that need it, or that read it already with other facts: see `remember_verified`)."""
+    if not hasattr(request, "_has_verified_email"):
+        request._has_verified_email = has_verified_email(request.user)
+    return request._has_verified_email
+
+
+def remember_verified(request, verified: bool) -> None:
+    """What a view read of the member's confirmed address along with other facts, for the rest of the
+    request."""
+    request._has_verified_email = verified

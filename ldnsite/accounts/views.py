@@ -42,10 +42,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     Only a verified member with at least one public contribution has a page (staff accounts too): any other
     id answers 404, so the pages cannot be used to list accounts."""
     member = get_object_or_404(
-        get_user_model()
-        .objects.filter(is_active=True, emailaddress__primary=True, emailaddress__verified=True)
-        .only("display_name", "date_joined"),
-        pk=pk,
+        profiles.page_owners(get_user_model().objects.all()).only("display_name", "date_joined"), pk=pk
     )
     sections = [_shown(section, member, request.GET.get("page")) for section in profiles.sections()]
     if not any(section["count"] for section in sections):

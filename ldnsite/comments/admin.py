@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ldnsite.mentions import text as mention_text
 from ldnsite.moderation.actions import decide_after_reading
 from ldnsite.privileges import privileges
 
@@ -13,7 +14,7 @@ def _read_comment(comment: Comment) -> dict:
     return {
         "heading": f"Comment {comment.pk} by {author}",
         "status": comment.get_status_display().lower(),
-        "text": comment.body,
+        "text": mention_text.as_text(comment.body),  # mentions by name (ldnsite.mentions)
         "version": comment.version,
     }
 

@@ -1,16 +1,20 @@
 from django import forms
 
+from ldnsite.mentions.forms import HELP as MENTION_HELP
+from ldnsite.mentions.forms import MentionsField
+
 from .models import MAX_COMMENT_LENGTH, Report
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    # Cleans to the text as saved: `@Exact Name` becomes the member's id (ldnsite.mentions).
+    body = MentionsField(
         label="Your comment",
         max_length=MAX_COMMENT_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_COMMENT_LENGTH}),
         help_text=f"Plain text; links and simple Markdown work. Up to {MAX_COMMENT_LENGTH:,} characters. "
-        "Please do not share anyone's personal details.",
+        f"{MENTION_HELP} Please do not share anyone's personal details.",
         error_messages={
             "required": "Your comment is empty: write something before you post it.",
             "max_length": f"Your comment is too long: the limit is {MAX_COMMENT_LENGTH:,} characters "

@@ -186,7 +186,9 @@ def edit(comment: Comment, *, by, body: str) -> Comment | CommentRevision:
             record(locked, actor=by, action="revise", from_state=locked.status, to_state=locked.status)
             return revision
         locked.edited_at = now
+        before = locked.body
         locked.save(update_fields=[*set_text(locked, body), "edited_at", "version"])
+        notifications.tell_mentioned(locked, before=before)  # only the members the edit adds
     return locked
 
 
@@ -206,6 +208,7 @@ def approve_revision(revision: CommentRevision, *, by, seen=None) -> Comment:
     """A moderator accepts an edit: the comment now shows the text they read."""
     with transaction.atomic():
         locked, pending = _lock_revision(revision, "approve an edit of", by=by, seen=seen)
+        before = locked.body
         text = set_text(locked, pending.body)
         locked.edited_at = pending.created_at
         locked.reviewed_at = timezone.now()
@@ -213,6 +216,7 @@ def approve_revision(revision: CommentRevision, *, by, seen=None) -> Comment:
         locked.save(update_fields=[*text, "edited_at", "reviewed_at", "version"])
         pending.delete()
         record(locked, actor=by, action="approve_revision", from_state=locked.status, to_state=locked.status)
+        notifications.tell_mentioned(locked, before=before)
     return locked
 
 

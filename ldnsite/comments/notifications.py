@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from ldnsite.http import absolute_url
+from ldnsite.mentions import text as mention_text
 from ldnsite.notifications import services as inbox
 from ldnsite.notifications import targets
 from ldnsite.notifications.models import Kind
@@ -60,6 +61,7 @@ def send_reply_notifications(comment_id: int) -> int:
         parent_author, Kind.REPLY, target=comment, actor=comment.author
     ):
         told += 1
+    told += tell_mentioned(comment, told_already={parent_author.pk} if parent_author else set())
     followers = comment.thread.subscriptions.select_related("member").exclude(member=comment.author_id)
     if parent_author is not None:
         followers = followers.exclude(member=parent_author)  # told once, as the one answered
@@ -67,6 +69,20 @@ def send_reply_notifications(comment_id: int) -> int:
         told += bool(inbox.notify(subscription.member, Kind.FOLLOWED, target=comment, actor=comment.author))
     if told:
         logger.info("reply notifications", extra={"comment": comment.pk, "count": told})
+    return told
+
+
+def tell_mentioned(comment, *, before: str = "", told_already: set[int] = frozenset()) -> int:
+    """Tell the members a public comment mentions (those `before`, its earlier text, named were told then;
+    those in `told_already` heard of it as a reply). Inside the transaction that publishes the text."""
+    from django.contrib.auth import get_user_model
+
+    if comment.status != comment.Status.PUBLISHED:
+        return 0  # a held comment tells nobody until a moderator publishes it
+    ids = mention_text.mentioned_members(comment.body, author_id=comment.author_id, before=before)
+    told = 0
+    for member in get_user_model().objects.filter(pk__in=set(ids) - set(told_already), is_active=True):
+        told += bool(inbox.notify(member, Kind.MENTION, target=comment, actor=comment.author))
     return told
 
 
@@ -113,6 +129,7 @@ def _render_mail(notification, links) -> tuple[str, str] | None:
     comment = notification.target
     context = {
         "comment": comment,
+        "comment_text": mention_text.as_text(comment.body),  # mentions by their current names
         "subject": comment.thread.subject,
         "comment_url": links["url"],
         "member": notification.recipient,

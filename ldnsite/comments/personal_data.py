@@ -7,6 +7,7 @@ whose ``author_id`` is theirs). Otherwise it is "(no longer published)".
 """
 
 from ldnsite.accounts import personal_data
+from ldnsite.mentions import text as mention_text
 
 from . import moderation, subjects, texts
 from .models import Comment, Report, Subscription
@@ -49,18 +50,20 @@ def authored(member):
 def export_comments(member) -> list[dict]:
     comments = list(with_subjects(authored(member)).order_by("created_at", "pk"))
     about = _subjects_of([c.thread for c in comments], member)
+    # What they wrote, as they wrote it: mentions by the member's name, not by id (ldnsite.mentions).
+    bodies = mention_text.as_texts([c.body for c in comments])
     return [
         {
             "id": c.pk,
             "status": c.status,
             "status_label": c.get_status_display(),
-            "body": c.body,
+            "body": body,
             "created_at": c.created_at,
             "edited_at": c.edited_at,
             "reply_to": c.parent_id,
             "thread": thread,
         }
-        for c, thread in zip(comments, about, strict=True)
+        for c, thread, body in zip(comments, about, bodies, strict=True)
     ]
 
 

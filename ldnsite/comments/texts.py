@@ -23,7 +23,11 @@ WRITE_BACK_BATCH = 100  # rows per UPDATE: five parameters each, well under SQLi
 
 def text_fields(body: str) -> dict[str, str]:
     """The fields that hold a comment's text: the Markdown, the HTML the renderer made of it, its version."""
-    return {"body": body, "body_html": markdown.render_to_keep(body), "body_html_version": markdown.VERSION}
+    return {
+        "body": body,
+        "body_html": markdown.render_to_keep(body, mentions=True),
+        "body_html_version": markdown.VERSION,
+    }
 
 
 def set_text(comment: Comment, body: str) -> list[str]:

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 
 from ldnsite import pagecache, paging
+from ldnsite.accounts.verified import remember_verified
 from ldnsite.helpful import marks, markup
 from ldnsite.helpful.models import HelpfulMark
 from ldnsite.privileges import privileges
@@ -160,6 +161,8 @@ def thread_context(request, subject) -> dict:
     registration = subjects.of(subject)
     thread = _thread_of(subject)
     reader = _reader_facts(user, thread)
+    if user.is_authenticated:
+        remember_verified(request, reader.can_comment)
     context = {
         "comment_subject": subject,
         "comment_kind": registration.kind,

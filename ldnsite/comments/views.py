@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ldnsite.accounts.verified import has_verified_email
 from ldnsite.drafts import login_required_keeping_draft, pop_draft_initial
 from ldnsite.errors import is_database_outage, marked_unavailable
+from ldnsite.mentions import text as mention_text
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.ratelimit import is_limited
 
@@ -148,7 +149,9 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(comment_url(comment))
     # An edit waiting for review: go on from it, not from the approved text.
     pending = CommentRevision.objects.filter(comment=comment).first()
-    form = EditCommentForm(request.POST or None, initial={"body": (pending or comment).body})
+    # Mentions as `@Current Name`: the author never sees the ids their text keeps (ldnsite.mentions).
+    shown = mention_text.as_text((pending or comment).body)
+    form = EditCommentForm(request.POST or None, initial={"body": shown})
     if request.method == "POST" and form.is_valid():
         try:
             result = moderation.edit(comment, by=request.user, body=form.cleaned_data["body"])

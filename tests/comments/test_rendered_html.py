@@ -27,9 +27,9 @@ def conversions(monkeypatch):
     converted: list[str] = []
     convert = markdown._sanitized_html
 
-    def counting(source: str) -> str:
+    def counting(source: str, mentions: bool = False) -> str:
         converted.append(source)
-        return convert(source)
+        return convert(source, mentions)
 
     monkeypatch.setattr(markdown, "_sanitized_html", counting)
     return converted

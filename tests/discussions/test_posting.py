@@ -74,14 +74,19 @@ def test_a_known_members_topic_is_published_and_they_follow_its_thread(
     thread = Thread.objects.of(topic).get()
     assert Subscription.objects.filter(thread=thread, member=known_member).exists()
 
-    # A reply reaches the author through the comments app's reply notifications.
+    # A reply reaches the author's inbox through the comments app's reply notifications (by e-mail in the
+    # daily digest, their default for discussions they follow).
     replier = make_user()
     from ldnsite.comments import moderation as comment_moderation
 
     Comment.objects.create(thread=thread, author=replier, body="x", status=Comment.Status.PUBLISHED)
     with django_capture_on_commit_callbacks(execute=True):
         comment_moderation.submit(thread, author=replier, body="Yes, they faded after two weeks.")
-    assert [message.to for message in mailoutbox] == [[known_member.email]]
+    from ldnsite.notifications.models import Notification
+
+    told = Notification.objects.filter(recipient=known_member, kind="followed", actor=replier)
+    assert told.count() == 1
+    assert topic.title in client.get("/notifications/").content.decode()
 
 
 @pytest.mark.django_db

@@ -95,7 +95,7 @@ def comment_items(context, tree: list[Node]) -> SafeString:
 def _body(comment: Comment) -> SafeString:
     """The comment's text as HTML: kept on its row (threads brings stale rows up to date before this)."""
     html = markdown.kept(comment.body_html, comment.body_html_version)
-    return html if html is not None else markdown.render(comment.body)
+    return html if html is not None else markdown.render(comment.body, mentions=True)
 
 
 def _markup(text) -> str:

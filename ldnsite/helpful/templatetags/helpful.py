@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ldnsite.accounts.verified import has_verified_email
+from ldnsite.accounts.verified import request_has_verified_email
 
 from .. import marks, markup, registry
 
@@ -17,9 +17,7 @@ register = template.Library()
 
 def _is_verified(request, user) -> bool:
     """Asked once per request, however many items the page shows."""
-    if not hasattr(request, "_helpful_verified"):
-        request._helpful_verified = has_verified_email(user)
-    return request._helpful_verified
+    return request_has_verified_email(request)
 
 
 @register.simple_tag(takes_context=True)

@@ -189,10 +189,8 @@ class Command(BaseCommand):
         hot_count = min(hot_total, total) if hot_thread else 0
         others = threads[1:] if hot_thread else threads
         weights = [weight_of.get(t.subject_kind, 1) for t in others]
-        busy_threads = [
-            i for i, (t, subject) in enumerate(zip(others, discussed[len(threads) - len(others) :], strict=True))
-            if (type(subject), subject.pk) in busy
-        ]  # fmt: skip
+        other_subjects = discussed[len(threads) - len(others) :]
+        busy_threads = [i for i, subject in enumerate(other_subjects) if (type(subject), subject.pk) in busy]
         for i in busy_threads:
             weights[i] = sum(weights) or 1  # so many that the cap holds it back
         remaining = total - hot_count
