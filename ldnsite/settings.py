@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ldnsite.mail",
     "ldnsite.accounts",
     "ldnsite.moderation",
+    "ldnsite.watchwords",
     "ldnsite.comments",
     "ldnsite.search",
     "ldnsite.pages",

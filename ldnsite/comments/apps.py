@@ -12,6 +12,16 @@ def is_shown(comment) -> bool:
     return comment.status != comment.Status.HELD
 
 
+def recent_comments(limit: int):
+    """For the watched words' test mode: the newest comments whose text is still there (held and hidden
+    ones too: only moderators see the test)."""
+    from .models import Comment
+
+    shown = [Comment.Status.PUBLISHED, Comment.Status.HELD, Comment.Status.HIDDEN]
+    comments = Comment.objects.filter(status__in=shown).with_subjects().order_by("-created_at", "-pk")
+    return [(comment.get_absolute_url(), comment.body) for comment in comments[:limit]]
+
+
 def has_published_comment(member) -> bool:
     from .models import Comment
 
@@ -25,6 +35,7 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from ldnsite import pagecache
+        from ldnsite.watchwords import sources
 
         from . import contributions, personal_data, profiles, queue
         from .models import Comment
@@ -34,3 +45,4 @@ class CommentsConfig(AppConfig):
         personal_data.register()
         profiles.register()
         queue.register()
+        sources.register("comment", label="Comments", recent=recent_comments)

@@ -467,8 +467,9 @@ def pinned(data, world) -> str:
 @pytest.fixture
 def every_kind(leaver, other, moderator, article, leavers_world, make_comment):
     """leavers_world plus what it lacks: a reply, an earlier display name, a subscription to a story that
-    was withdrawn since, a comment that waits for a moderator."""
+    was withdrawn since, a comment that waits for a moderator, a watched word's match."""
     from ldnsite.accounts.names import change_display_name
+    from ldnsite.watchwords.matching import record, scan
 
     world = dict(leavers_world)
     world["own_reply"] = make_comment(article, leaver, "LOU-OWN-REPLY", parent=world["others_comment"])
@@ -476,6 +477,7 @@ def every_kind(leaver, other, moderator, article, leavers_world, make_comment):
     moderation.withdraw(world["others_story"], by=other)
     change_display_name(leaver, "Leaving Louise", by=leaver)
     change_display_name(leaver, "Leaving Lou", by=moderator)
+    record(scan("LOU-WATCHED call me on 0123 456 7890"), where="comment", member=leaver)
     return world
 
 
@@ -502,7 +504,9 @@ def test_an_app_that_registers_personal_data_is_in_the_download_and_erased_with_
     )
     _, data = download(client, leaver)
     assert data["bookmarks"] == ["BOOKMARK-OF-Leaving Lou"]
-    assert list(data)[-4:] == ["reports", "bookmarks", "subscriptions", "moderation_decisions"]
+    assert list(data)[-5:] == [
+        "reports", "bookmarks", "subscriptions", "watched_word_matches", "moderation_decisions",
+    ]  # fmt: skip
 
     with pytest.raises(ValueError):
         personal_data.register("bookmarks", order=1, export=lambda member: [])
