@@ -183,16 +183,18 @@ def active_words() -> list[Word]:
     return words
 
 
+def _drop() -> None:
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:
+        logger.warning("watched words: cache unavailable, could not drop the list", exc_info=True)
+
+
 def forget() -> None:
-    """After a word changes: the next scan reads the database (every process: the cache is shared)."""
-
-    def drop() -> None:
-        try:
-            cache.delete(CACHE_KEY)
-        except Exception:
-            logger.warning("watched words: cache unavailable, could not drop the list", exc_info=True)
-
-    transaction.on_commit(drop)
+    """After a word changes: the next scan reads the database (every process: the cache is shared). Dropped
+    now, and again after the commit, in case another process kept the old list in between."""
+    _drop()
+    transaction.on_commit(_drop)
 
 
 def excerpt(text: str, start: int, end: int) -> str:
