@@ -1,25 +1,11 @@
 from django import forms
 
-from ldnsite.watchwords.matching import Result, blocked_message, scan
+from ldnsite.watchwords.forms import WatchedFieldsMixin
 
 from .models import MAX_COMMENT_LENGTH, Report
 
 
-class WatchedBodyMixin:
-    """Looks for watched words in the body: a blocked word refuses the text (kept in the form; the view
-    logs the attempt); what else matched is in `watched`, for the transition to hold or flag the comment."""
-
-    watched = Result()
-
-    def clean(self):
-        cleaned = super().clean()
-        self.watched = scan(cleaned.get("body") or "")
-        if self.watched.blocked:
-            self.add_error("body", blocked_message(self.watched))
-        return cleaned
-
-
-class CommentForm(WatchedBodyMixin, forms.Form):
+class CommentForm(WatchedFieldsMixin, forms.Form):
     body = forms.CharField(
         label="Your comment",
         max_length=MAX_COMMENT_LENGTH,
@@ -38,7 +24,7 @@ class CommentForm(WatchedBodyMixin, forms.Form):
     subscribe = forms.BooleanField(required=False, label="E-mail me when someone replies in this discussion")
 
 
-class EditCommentForm(WatchedBodyMixin, forms.Form):
+class EditCommentForm(WatchedFieldsMixin, forms.Form):
     body = CommentForm.base_fields["body"]
 
 

@@ -66,12 +66,6 @@ class EditWindowClosed(Exception):
     pass
 
 
-def _held_for(watched: watchwords.Result | None) -> str:
-    """The reason the log gives when watched words hold a comment ("" if none do)."""
-    labels = watched.labels(watchwords.Action.HOLD) if watched else []
-    return f"Held for watched words: {', '.join(labels)}." if labels else ""
-
-
 def submit(
     thread: Thread,
     *,
@@ -88,7 +82,7 @@ def submit(
     in the moderators' queue for a look."""
     if parent is not None and parent.depth >= MAX_DEPTH:
         parent = parent.parent
-    held_for = _held_for(watched)
+    held_for = watched.hold_reason if watched else ""
     status = Status.HELD if held_for or needs_premoderation(author) else Status.PUBLISHED
     text = text_fields(body)
     with transaction.atomic():
@@ -191,7 +185,7 @@ def edit(
     """The author corrects their comment within the edit window. A text a moderator passed, or a shown one
     whose edit matches a watched word with the hold action, stays shown and the edit waits for review (a
     CommentRevision); any other text changes at once, marked as edited."""
-    held_for = _held_for(watched)
+    held_for = watched.hold_reason if watched else ""
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         now = timezone.now()

@@ -1,9 +1,32 @@
 from django import forms
 
-from .matching import check_regex, compiled
+from .matching import Result, blocked_message, check_regex, compiled, scan
 from .models import PATTERN_MAX_LENGTH, MatchType, WatchedWord
 
 MAX_PHRASES = 50
+
+
+class WatchedFieldsMixin:
+    """For a member's form whose text fields watched words apply to (a comment, a topic):
+
+        class TopicForm(WatchedFieldsMixin, forms.Form):
+            watched_fields = ("title", "body")
+
+    A blocked word refuses the text with a message naming what was found (on the field when there is one,
+    else above the form), and the form keeps what was typed. What matched is in `form.watched` for the view:
+    to log a refused attempt (`record(form.watched, where=..., member=...)`), or to pass to the transition
+    that saves the text, which holds it for `watched.held` and logs the matches with the saved object."""
+
+    watched_fields: tuple[str, ...] = ("body",)
+    watched = Result()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.watched = scan(*(cleaned.get(name) or "" for name in self.watched_fields))
+        if self.watched.blocked:
+            field = self.watched_fields[0] if len(self.watched_fields) == 1 else None
+            self.add_error(field, blocked_message(self.watched))
+        return cleaned
 
 
 class WatchedWordForm(forms.ModelForm):

@@ -94,8 +94,11 @@ class Result:
         chosen = self.matches if action is None else self._with(action)
         return list(dict.fromkeys(match.label for match in chosen))
 
-    def only(self, action: str) -> "Result":
-        return Result(self._with(action))
+    @property
+    def hold_reason(self) -> str:
+        """Why the text waits, for the moderation log's reason ("" if no word holds it)."""
+        labels = self.labels(Action.HOLD)
+        return f"Held for watched words: {', '.join(labels)}." if labels else ""
 
 
 # Compiling --------------------------------------------------------------------------------------------------
