@@ -23,12 +23,18 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 
+from ldnsite.ratelimit import is_limited
+
 from .models import EXCERPT_MAX_LENGTH, PATTERN_MAX_LENGTH, Action, MatchType, WatchedWord, WatchedWordHit
 
 logger = logging.getLogger(__name__)
 
 
 CACHE_KEY = "watchwords:active"
+# Refused attempts logged per member (and for all sign-ups together) an hour: someone retrying a blocked text
+# in a loop must not fill the log.
+ATTEMPTS_LOGGED_PER_HOUR = 20
+SIGNUP_ATTEMPTS_LOGGED_PER_HOUR = 200
 CACHE_SECONDS = 60
 # Characters kept either side of a match in the log's excerpt.
 AROUND = 60
@@ -237,6 +243,12 @@ def record(
     if obj is not None and not url:
         url = getattr(obj, "get_absolute_url", lambda: "")()
     member = member if getattr(member, "pk", None) else None
+    if obj is None and not url:  # a refused attempt
+        key, limit = (
+            (member.pk, ATTEMPTS_LOGGED_PER_HOUR) if member else ("signup", SIGNUP_ATTEMPTS_LOGGED_PER_HOUR)
+        )
+        if is_limited(f"watchwords-attempts:{key}", limit=limit, period=60 * 60):
+            return []
     return WatchedWordHit.objects.bulk_create(
         WatchedWordHit(
             word_id=match.word.pk,

@@ -294,3 +294,17 @@ def test_a_flagged_name_at_sign_up_is_taken_and_goes_to_the_queue(client, make_w
     assert response.status_code == 302
     hit = WatchedWordHit.objects.get()
     assert hit.member.display_name == "Pharmacy Pat" and hit.needs_review
+
+
+@pytest.mark.django_db
+def test_a_blocked_text_sent_again_and_again_does_not_fill_the_log(client, veteran, article, make_word):
+    from ldnsite.watchwords.matching import ATTEMPTS_LOGGED_PER_HOUR
+
+    make_word("zorblax")
+    client.force_login(veteran)
+
+    for _ in range(ATTEMPTS_LOGGED_PER_HOUR + 5):
+        response = post_comment(client, body="Zorblax, again and again.")
+        assert response.status_code == 400 and "Zorblax, again and again." in text_of(response)
+
+    assert WatchedWordHit.objects.count() == ATTEMPTS_LOGGED_PER_HOUR
