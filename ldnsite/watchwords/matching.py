@@ -235,15 +235,16 @@ def scan(*texts: str, words: list[Word] | None = None) -> Result:
 def record(
     result: Result, *, where: str, member, obj: Model | None = None, url: str = "", shown: bool = False
 ):
-    """Log every match of `result`. `where` names the kind of text ("comment", "story", "display-name"),
-    `obj` what was saved (none for a blocked attempt), `shown` whether it is public despite the match: then
-    the held and flagged matches wait in the moderators' queue for a look."""
+    """Log every match of `result`. `where` names the kind of text ("comment", "story", "display name"),
+    `obj` what was saved (for a refused attempt: what it would have changed, or none), `shown` whether it is
+    public despite the match: then its held and flagged matches wait in the moderators' queue for a look.
+    Refused attempts are logged up to ATTEMPTS_LOGGED_PER_HOUR per member."""
     if not result:
         return []
     if obj is not None and not url:
         url = getattr(obj, "get_absolute_url", lambda: "")()
     member = member if getattr(member, "pk", None) else None
-    if obj is None and not url:  # a refused attempt
+    if result.blocked:  # a refused attempt: what is saved never holds a blocked word
         key, limit = (
             (member.pk, ATTEMPTS_LOGGED_PER_HOUR) if member else ("signup", SIGNUP_ATTEMPTS_LOGGED_PER_HOUR)
         )
