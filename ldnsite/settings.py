@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ldnsite.accounts",
     "ldnsite.moderation",
     "ldnsite.helpful",
+    "ldnsite.watchwords",
     "ldnsite.comments",
     "ldnsite.search",
     "ldnsite.pages",

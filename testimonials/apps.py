@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 
 ANONYMOUS_LABEL = "the author of this story"
 
@@ -47,6 +48,30 @@ def has_approved_story(member) -> bool:
     return Testimonial.objects.public().filter(author=member).exists()
 
 
+def recent_stories(limit: int):
+    """For the watched words' test mode: the newest stories and waiting changes, but not withdrawn ones."""
+    from .models import WATCHED_FIELDS, Testimonial, TestimonialRevision
+
+    def text(content) -> str:
+        return "\n".join(getattr(content, name) for name in WATCHED_FIELDS)
+
+    stories = Testimonial.objects.exclude(status=Testimonial.Status.WITHDRAWN).order_by(
+        "-submitted_at", "-pk"
+    )
+    changes = (
+        TestimonialRevision.objects.filter(status=TestimonialRevision.Status.PENDING)
+        .exclude(testimonial__status=Testimonial.Status.WITHDRAWN)
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        *((story.get_absolute_url(), text(story)) for story in stories[:limit]),
+        *(
+            (reverse("testimonials:detail", args=[change.testimonial_id]), text(change))
+            for change in changes[:limit]
+        ),
+    ]
+
+
 class TestimonialsConfig(AppConfig):
     name = "testimonials"
     verbose_name = "Member experiences"
@@ -57,6 +82,7 @@ class TestimonialsConfig(AppConfig):
         from ldnsite.comments import contributions, subjects
         from ldnsite.demo import builders
         from ldnsite.helpful import registry as helpful
+        from ldnsite.watchwords import sources
 
         from . import caching, demo, notifications, queue, search
         from . import personal_data as own_data
@@ -65,6 +91,7 @@ class TestimonialsConfig(AppConfig):
         caching.register()
         notifications.register()
         queue.register()
+        sources.register("story", label="Stories and their waiting changes", recent=recent_stories)
         search.register()
         editor.register_member_field("testimonials.Testimonial.narrative", max_length=NARRATIVE_MAX_LENGTH)
         contributions.register("testimonials", has_approved=has_approved_story)

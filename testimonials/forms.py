@@ -9,6 +9,8 @@ from django.utils.text import get_text_list
 from markdownx.widgets import MarkdownxWidget
 
 from ldnsite.choices import MSType
+from ldnsite.watchwords.matching import Result, blocked_message, scan
+from ldnsite.watchwords.models import Action
 
 from .models import (
     CONSENT_TEXT,
@@ -16,13 +18,13 @@ from .models import (
     DOSE_MAX_MG,
     DOSE_MIN_MG,
     NARRATIVE_MAX_LENGTH,
+    WATCHED_FIELDS,
     Change,
     DisplayAs,
     SideEffect,
     Testimonial,
     TestimonialContent,
     TimeOnLDN,
-    risk_signals,
 )
 
 DOSE_MESSAGE = (
@@ -37,7 +39,6 @@ DOSE_ERROR_CODES = (
     "max_decimal_places",
     "max_whole_digits",
 )
-RISK_FIELDS = ("title", "narrative", "side_effects_other", "other_treatments")
 DECLARATION_TEXT = (
     "I am 18 or older and this is my own experience, or that of the person with MS I care for, told with "
     "their agreement"
@@ -151,6 +152,7 @@ class TestimonialForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.risk_signals: list[str] = []
+        self.watched = Result()
         dose = self.initial.get("dose_mg")
         if isinstance(dose, Decimal):  # "4.5", not the stored "4.50"
             self.initial["dose_mg"] = format(dose.normalize(), "f")
@@ -179,9 +181,13 @@ class TestimonialForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        # The same fields the moderator's view of risk_signals looks at.
-        text = " ".join(cleaned.get(name) or "" for name in RISK_FIELDS)
-        self.risk_signals = risk_signals(text)
+        # The same fields the moderator's view of risk_signals looks at. Blocked words refuse the text (the
+        # view logs the attempt); flagged ones (contact details and links by default) ask the author to
+        # confirm; held ones say nothing here: every story waits for a moderator, who sees them.
+        self.watched = scan(*(cleaned.get(name) or "" for name in WATCHED_FIELDS))
+        if self.watched.blocked:
+            self.add_error(None, blocked_message(self.watched))
+        self.risk_signals = self.watched.labels(Action.FLAG)
         if self.risk_signals and not cleaned.get("publish_anyway"):
             self.add_error(
                 "publish_anyway",

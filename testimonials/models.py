@@ -1,6 +1,5 @@
 import hashlib
 import json
-import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from ldnsite.choices import MSType
+from ldnsite.watchwords.matching import Result, scan
 
 from .managers import TestimonialQuerySet
 
@@ -34,24 +34,6 @@ CONSENT_TEXTS = {
 }
 CONSENT_VERSION = "2026-12-05"
 CONSENT_TEXT = CONSENT_TEXTS[CONSENT_VERSION]
-
-# Bounded repeats (RFC 5321 lengths): an unbounded "[\w.+-]+@" rescans every run of letters, quadratic in
-# the text length (a 1 MB narrative took hours to be refused).
-_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,253}")
-_PHONE = re.compile(r"(?:\+?\d[\s().-]?){8,}")
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|uk|de|io|info|shop)\b", re.IGNORECASE)
-
-
-def risk_signals(text: str) -> list[str]:
-    """What a moderator should look at twice: contact details and links in a member's text."""
-    found = []
-    if _EMAIL.search(text):
-        found.append("an e-mail address")
-    if _PHONE.search(text):
-        found.append("a phone number")
-    if _LINK.search(_EMAIL.sub(" ", text)):
-        found.append("a web link")
-    return found
 
 
 class Change(models.TextChoices):
@@ -105,6 +87,10 @@ class DisplayAs(models.TextChoices):
     MS_TYPE = "ms_type", "“A member with …” and my type of MS"
 
 
+# The free-text fields: the ones watched words (contact details, selling, cure claims) are looked for in.
+WATCHED_FIELDS = ("title", "narrative", "side_effects_other", "other_treatments")
+
+
 class TestimonialContent(models.Model):
     """What a member tells: shared by the public version and by pending revisions of it."""
 
@@ -145,9 +131,14 @@ class TestimonialContent(models.Model):
         return [labels.get(value, value) for value in self.side_effects]
 
     @property
+    def watched(self) -> Result:
+        """The watched words (ldnsite.watchwords) in the member's own words, as the story form checks them."""
+        return scan(*(getattr(self, name) for name in WATCHED_FIELDS))
+
+    @property
     def risk_signals(self) -> list[str]:
-        fields = [self.title, self.narrative, self.side_effects_other, self.other_treatments]
-        return risk_signals(" ".join(fields))
+        """What a moderator should look at twice: every watched word the text contains."""
+        return self.watched.labels()
 
 
 # The answers facts_in_words() puts in words.

@@ -15,11 +15,15 @@ from django.utils import timezone
 from ldnsite.comments.models import MAX_DEPTH, Comment
 from ldnsite.moderation.exceptions import InvalidTransition, ItemChanged, refuse_if_changed
 from ldnsite.moderation.models import record
+from ldnsite.watchwords import matching as watchwords
 
 from . import counts, notifications
 from .models import CONSENT_VERSION, Testimonial, TestimonialContent, TestimonialRevision
 
 Status = Testimonial.Status
+# The kinds of text in the watched words' log (ldnsite.watchwords).
+STORY = "story"
+REVISION = "story revision"
 
 
 class ContentChanged(ItemChanged):
@@ -43,8 +47,11 @@ def _lock(testimonial: Testimonial, action: str, allowed: set[str]) -> Testimoni
     return locked
 
 
-def submit(*, author, content: dict, is_carer: bool, token=None) -> Testimonial:
-    """A member sends a testimonial with recorded consent; it waits for a moderator."""
+def submit(
+    *, author, content: dict, is_carer: bool, token=None, watched: watchwords.Result | None = None
+) -> Testimonial:
+    """A member sends a testimonial with recorded consent; it waits for a moderator (with the watched words
+    its text matched logged)."""
     now = timezone.now()
     with transaction.atomic():
         testimonial = Testimonial.objects.create(
@@ -58,6 +65,7 @@ def submit(*, author, content: dict, is_carer: bool, token=None) -> Testimonial:
             **content,
         )
         record(testimonial, actor=author, action="submit", from_state="", to_state=Status.PENDING)
+        watchwords.record(watched or watchwords.Result(), where=STORY, member=author, obj=testimonial)
     return testimonial
 
 
@@ -112,7 +120,9 @@ def withdraw(testimonial: Testimonial, *, by) -> Testimonial:
     return locked
 
 
-def edit(testimonial: Testimonial, *, by, content: dict) -> Testimonial | TestimonialRevision:
+def edit(
+    testimonial: Testimonial, *, by, content: dict, watched: watchwords.Result | None = None
+) -> Testimonial | TestimonialRevision:
     """The author changes their text: a pending or rejected one is updated (and goes back to the queue);
     an approved one gets a pending revision, and the approved text stays public meanwhile."""
     with transaction.atomic():
@@ -124,6 +134,8 @@ def edit(testimonial: Testimonial, *, by, content: dict) -> Testimonial | Testim
                 testimonial=locked, status=TestimonialRevision.Status.PENDING, defaults=content
             )
             record(locked, actor=by, action="revise", from_state=Status.APPROVED, to_state=Status.APPROVED)
+            watchwords.record(watched or watchwords.Result(), where=REVISION, member=by, obj=revision,
+                              url=locked.get_absolute_url())  # fmt: skip
             return revision
         from_state = locked.status
         for field, value in content.items():
@@ -133,6 +145,7 @@ def edit(testimonial: Testimonial, *, by, content: dict) -> Testimonial | Testim
         locked.save(update_fields=[*content, "status", "submitted_at"])
         if from_state == Status.REJECTED:
             record(locked, actor=by, action="resubmit", from_state=from_state, to_state=Status.PENDING)
+        watchwords.record(watched or watchwords.Result(), where=STORY, member=by, obj=locked)
     return locked
 
 

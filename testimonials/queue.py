@@ -135,7 +135,8 @@ def _signals(item, author, now) -> None:
     """Attach what a moderator should weigh up to a queue item (no queries: the counts are annotated)."""
     item.account_age_days = (now - author.date_joined).days if author is not None else None
     item.is_new_account = item.account_age_days is not None and item.account_age_days < NEW_ACCOUNT_DAYS
-    item.contact_signals = item.risk_signals
+    # The watched words are read from the shared cache: no query per item.
+    item.watched_matches = item.watched.matches
 
 
 def _reason_fields() -> dict:

@@ -26,6 +26,7 @@ from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.paging import CappedPaginator
 from ldnsite.privileges import privileges
 from ldnsite.ratelimit import is_limited
+from ldnsite.watchwords import matching as watchwords
 
 from . import moderation
 from .forms import SORTS, SubmitTestimonialForm, TestimonialFilterForm, TestimonialForm
@@ -98,6 +99,12 @@ def _daily_limit(user) -> int:
     return getattr(settings, "TESTIMONIALS_PER_DAY", 3)
 
 
+def _log_blocked(form: TestimonialForm, member, where: str) -> None:
+    """A text refused for a blocked word: the attempt is logged (nothing was saved, so no object)."""
+    if form.watched.blocked:
+        watchwords.record(form.watched, where=where, member=member)
+
+
 def _form_page(request, form, *, testimonial=None, status=200, preview=None) -> HttpResponse:
     return render(
         request,
@@ -152,6 +159,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _preview_page(request, SubmitTestimonialForm)
     form = SubmitTestimonialForm(request.POST, member=member)
     if not form.is_valid():
+        _log_blocked(form, member, moderation.STORY)
         return _form_page(request, form, status=400)
     token = form.cleaned_data["token"]
     duplicate = Testimonial.objects.filter(submission_token=token, author=member).first()
@@ -168,7 +176,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         )
         return _form_page(request, form, status=429)
     try:
-        moderation.submit(author=member, content=form.content(), is_carer=form.is_carer, token=token)
+        moderation.submit(
+            author=member, content=form.content(), is_carer=form.is_carer, token=token, watched=form.watched
+        )
     except IntegrityError:  # the same form sent twice at the same moment
         get_object_or_404(Testimonial, submission_token=token, author=member)
         messages.info(request, "We had already received this experience; it was not sent twice.")
@@ -226,9 +236,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _preview_page(request, TestimonialForm, testimonial=testimonial)
     form = TestimonialForm(request.POST, member=request.user)
     if not form.is_valid():
+        where = moderation.REVISION if testimonial.status == Testimonial.Status.APPROVED else moderation.STORY
+        _log_blocked(form, request.user, where)
         return _form_page(request, form, testimonial=testimonial, status=400)
     try:
-        result = moderation.edit(testimonial, by=request.user, content=form.content())
+        result = moderation.edit(testimonial, by=request.user, content=form.content(), watched=form.watched)
     except InvalidTransition as exc:
         form.add_error(
             None,

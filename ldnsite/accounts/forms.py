@@ -1,7 +1,17 @@
 from django import forms
 
-from . import names
+from . import names, screening
 from .models import User
+
+
+def _screened(form: forms.Form, name: str) -> str:
+    """The registered screens' verdicts on the name (ldnsite.watchwords: a blocked word refuses it; a held
+    or flagged one lets it through, for the moderators to look at once saved)."""
+    form.verdicts = screening.screen(name)
+    refusals = [verdict.refusal for verdict in form.verdicts if verdict.refusal]
+    if refusals:
+        raise forms.ValidationError(refusals)
+    return name
 
 
 class DisplayNameField(forms.CharField):
@@ -25,9 +35,10 @@ class DisplayNameSignupForm(forms.Form):
     display_name = DisplayNameField(
         help_text="Shown next to what you write. It is not your e-mail address and can be a nickname.",
     )
+    verdicts: list = []
 
     def clean_display_name(self) -> str:
-        name = self.cleaned_data["display_name"]
+        name = _screened(self, self.cleaned_data["display_name"])
         if names.is_taken(name):
             raise forms.ValidationError(names.TAKEN)
         return name
@@ -46,12 +57,14 @@ class DisplayNameChangeForm(forms.Form):
         "once every 30 days. Moderators can see your earlier names.",
     )
 
+    verdicts: list = []
+
     def __init__(self, *args, member: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
 
     def clean_display_name(self) -> str:
-        name = self.cleaned_data["display_name"]
+        name = _screened(self, self.cleaned_data["display_name"])
         if name == self.member.display_name:
             raise forms.ValidationError("That is already your display name. Type the new name you want.")
         if names.is_taken(name, by=self.member):

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ldnsite.paging import CappedPaginator
 from ldnsite.ratelimit import is_limited
 
-from . import names, profiles
+from . import names, profiles, screening
 from .forms import DisplayNameChangeForm
 
 # New confirmation e-mails on request: this many per hour for one member, and for one address.
@@ -61,9 +62,13 @@ def change_display_name(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if not form.is_valid():
+            screening.record(form.verdicts, member, taken=False)
+        else:
             try:
-                names.change_display_name(member, form.cleaned_data["display_name"], by=member)
+                with transaction.atomic():
+                    names.change_display_name(member, form.cleaned_data["display_name"], by=member)
+                    screening.record(form.verdicts, member, taken=True, url=_profile_url(member))
             except names.NameRefused as refusal:
                 form.add_error("display_name", str(refusal))
                 status = 429 if waiting_until is not None else 400
@@ -88,7 +93,10 @@ class SignupView(AllauthSignupView):
     def form_valid(self, form) -> HttpResponse:
         try:
             with transaction.atomic():
-                return super().form_valid(form)
+                response = super().form_valid(form)
+                if self.user is not None:
+                    screening.record(form.verdicts, self.user, taken=True, url=_profile_url(self.user))
+                return response
         except IntegrityError:
             if names.is_taken(form.cleaned_data["display_name"]):
                 form.add_error("display_name", names.TAKEN)
@@ -97,6 +105,15 @@ class SignupView(AllauthSignupView):
             if email and get_user_model().objects.filter(email__iexact=email).exists():
                 return flows.signup.prevent_enumeration(self.request, email=email)
             raise  # not a race with another sign-up: a real fault, shown as one
+
+    def form_invalid(self, form) -> HttpResponse:
+        # A refused name is recorded by the screens that refused it (there is no account yet).
+        screening.record(getattr(form, "verdicts", []), None, taken=False)
+        return super().form_invalid(form)
+
+
+def _profile_url(member) -> str:
+    return reverse("accounts:profile", kwargs={"pk": member.pk})
 
 
 signup = SignupView.as_view()

@@ -16,6 +16,16 @@ def comment_author(comment) -> int | None:
     return comment.author_id
 
 
+def recent_comments(limit: int):
+    """For the watched words' test mode: the newest comments whose text is still there (held and hidden
+    ones too: only moderators see the test)."""
+    from .models import Comment
+
+    shown = [Comment.Status.PUBLISHED, Comment.Status.HELD, Comment.Status.HIDDEN]
+    comments = Comment.objects.filter(status__in=shown).with_subjects().order_by("-created_at", "-pk")
+    return [(comment.get_absolute_url(), comment.body) for comment in comments[:limit]]
+
+
 def has_published_comment(member) -> bool:
     from .models import Comment
 
@@ -30,6 +40,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from ldnsite import pagecache
         from ldnsite.helpful import registry as helpful
+        from ldnsite.watchwords import sources
 
         from . import contributions, notifications, personal_data, profiles, queue
         from .models import Comment
@@ -42,3 +53,4 @@ class CommentsConfig(AppConfig):
         profiles.register()
         queue.register()
         notifications.register()
+        sources.register("comment", label="Comments", recent=recent_comments)

@@ -2,11 +2,12 @@ from django import forms
 
 from ldnsite.mentions.forms import HELP as MENTION_HELP
 from ldnsite.mentions.forms import MentionsField
+from ldnsite.watchwords.forms import WatchedFieldsMixin
 
 from .models import MAX_COMMENT_LENGTH, Report
 
 
-class CommentForm(forms.Form):
+class CommentForm(WatchedFieldsMixin, forms.Form):
     # Cleans to the text as saved: `@Exact Name` becomes the member's id (ldnsite.mentions).
     body = MentionsField(
         label="Your comment",
@@ -26,7 +27,7 @@ class CommentForm(forms.Form):
     subscribe = forms.BooleanField(required=False, label="E-mail me when someone replies in this discussion")
 
 
-class EditCommentForm(forms.Form):
+class EditCommentForm(WatchedFieldsMixin, forms.Form):
     body = CommentForm.base_fields["body"]
 
 

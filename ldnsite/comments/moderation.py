@@ -18,6 +18,7 @@ from ldnsite.mfa import holds_privileges
 from ldnsite.moderation.exceptions import InvalidTransition, OwnContent, refuse_if_changed
 from ldnsite.moderation.models import record
 from ldnsite.notifications import services as inbox
+from ldnsite.watchwords import matching as watchwords
 
 from . import contributions, notifications, subjects
 from .hold import needs_premoderation
@@ -49,6 +50,8 @@ REPORT_OUTCOME = {"restore": Outcome.DISMISSED, "dismiss": Outcome.DISMISSED, "r
 # A moderator passed the text: later edits by its author wait for review.
 REVIEWS_TEXT = {"publish", "restore", "dismiss"}
 DAY = timezone.timedelta(days=1)
+# The kind of text in the watched words' log (ldnsite.watchwords).
+WATCHED_KIND = "comment"
 
 
 class AlreadyReported(Exception):
@@ -64,13 +67,23 @@ class EditWindowClosed(Exception):
 
 
 def submit(
-    thread: Thread, *, author, body: str, parent: Comment | None = None, token=None, follow: bool = False
+    thread: Thread,
+    *,
+    author,
+    body: str,
+    parent: Comment | None = None,
+    token=None,
+    follow: bool = False,
+    watched: watchwords.Result | None = None,
 ) -> Comment:
-    """Create a comment (held for a new member, published otherwise); a reply below MAX_DEPTH moves up.
-    With `follow`, the author follows the thread in the same transaction."""
+    """Create a comment (held for a new member or for a watched word with the hold action, published
+    otherwise); a reply below MAX_DEPTH moves up. With `follow`, the author follows the thread in the same
+    transaction. The watched words it matched are logged with it; flagged ones of a published comment wait
+    in the moderators' queue for a look."""
     if parent is not None and parent.depth >= MAX_DEPTH:
         parent = parent.parent
-    status = Status.HELD if needs_premoderation(author) else Status.PUBLISHED
+    held_for = watched.hold_reason if watched else ""
+    status = Status.HELD if held_for or needs_premoderation(author) else Status.PUBLISHED
     text = text_fields(body)
     with transaction.atomic():
         comment = Comment.objects.create(
@@ -83,7 +96,11 @@ def submit(
             status=status,
             submission_token=token,
         )
-        record(comment, actor=author, action="submit", from_state="", to_state=status)
+        record(comment, actor=author, action="submit", from_state="", to_state=status, reason=held_for)
+        if watched:
+            watchwords.record(
+                watched, where=WATCHED_KIND, member=author, obj=comment, shown=status == Status.PUBLISHED
+            )
         if follow:
             subscribe(thread, member=author)
         if status == Status.PUBLISHED:
@@ -165,17 +182,21 @@ def delete_by_author(comment: Comment, *, by) -> Comment:
     return _move(comment, "delete", by=by, **text_fields(""))
 
 
-def edit(comment: Comment, *, by, body: str) -> Comment | CommentRevision:
-    """The author corrects their comment within the edit window. A text a moderator passed stays shown and
-    the edit waits for review (a CommentRevision); any other text changes at once, marked as edited."""
+def edit(
+    comment: Comment, *, by, body: str, watched: watchwords.Result | None = None
+) -> Comment | CommentRevision:
+    """The author corrects their comment within the edit window. A text a moderator passed, or a shown one
+    whose edit matches a watched word with the hold action, stays shown and the edit waits for review (a
+    CommentRevision); any other text changes at once, marked as edited."""
+    held_for = watched.hold_reason if watched else ""
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         now = timezone.now()
         if not locked.can_be_edited_by(by, now=now):
             raise EditWindowClosed("This comment can no longer be edited.")
         locked.version += 1
-        if locked.is_reviewed and locked.status == Status.PUBLISHED:
-            if body == locked.body:  # back to the passed text: nothing is left to review
+        if (locked.is_reviewed or held_for) and locked.status == Status.PUBLISHED:
+            if body == locked.body:  # back to the shown text: nothing is left to review
                 CommentRevision.objects.filter(comment=locked).delete()
                 locked.save(update_fields=["version"])
                 return locked
@@ -183,12 +204,19 @@ def edit(comment: Comment, *, by, body: str) -> Comment | CommentRevision:
                 comment=locked, defaults={"body": body, "created_at": now}
             )
             locked.save(update_fields=["version"])
-            record(locked, actor=by, action="revise", from_state=locked.status, to_state=locked.status)
+            record(locked, actor=by, action="revise", from_state=locked.status, to_state=locked.status,
+                   reason=held_for)  # fmt: skip
+            if watched:
+                watchwords.record(watched, where=WATCHED_KIND, member=by, obj=locked)
             return revision
         locked.edited_at = now
         before = locked.body
         locked.save(update_fields=[*set_text(locked, body), "edited_at", "version"])
         notifications.tell_mentioned(locked, before=before)  # only the members the edit adds
+        if watched:
+            watchwords.record(
+                watched, where=WATCHED_KIND, member=by, obj=locked, shown=locked.status == Status.PUBLISHED
+            )
     return locked
 
 

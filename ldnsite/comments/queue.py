@@ -13,6 +13,7 @@ from ldnsite.moderation import queue as moderator_queue
 from ldnsite.moderation.decisions import ALREADY_DECIDED, back_to, decide
 from ldnsite.moderation.queue import Section, Waiting, first_and_total
 from ldnsite.privileges import privilege_required
+from ldnsite.watchwords.matching import hits_by_object
 
 from . import moderation
 from .managers import MODERATE_PERMISSION
@@ -50,9 +51,17 @@ def _comments():
     return Comment.objects.with_subjects().select_related("author").prefetch_related(open_reports)
 
 
+def _with_watched_words(comments: list[Comment]) -> list[Comment]:
+    """Attach the watched words each comment matched (why a comment was held, what was flagged): one query."""
+    found = hits_by_object(moderation.WATCHED_KIND, [comment.pk for comment in comments])
+    for comment in comments:
+        comment.watched_hits = found.get(comment.pk, [])
+    return comments
+
+
 def held_comments(request: HttpRequest) -> Waiting:
     held, total = first_and_total(_comments().held().order_by("created_at", "pk"))
-    return Waiting(total, {"held": held})
+    return Waiting(total, {"held": _with_watched_words(held)})
 
 
 def reported_comments(request: HttpRequest) -> Waiting:
@@ -63,7 +72,7 @@ def reported_comments(request: HttpRequest) -> Waiting:
         .filter(Q(status=Comment.Status.HIDDEN) | Q(open_report_count__gt=0))
         .order_by("created_at", "pk")
     )
-    return Waiting(total, {"reported": reported})
+    return Waiting(total, {"reported": _with_watched_words(reported)})
 
 
 def comment_edits(request: HttpRequest) -> Waiting:
@@ -71,6 +80,9 @@ def comment_edits(request: HttpRequest) -> Waiting:
     edits, total = first_and_total(
         with_subjects(waiting, through="comment__thread").select_related("comment__author")
     )
+    found = hits_by_object(moderation.WATCHED_KIND, [revision.comment_id for revision in edits])
+    for revision in edits:
+        revision.watched_hits = found.get(revision.comment_id, [])
     return Waiting(total, {"comment_edits": edits})
 
 

@@ -15,6 +15,7 @@ from ldnsite.errors import is_database_outage, marked_unavailable
 from ldnsite.mentions import text as mention_text
 from ldnsite.moderation.exceptions import InvalidTransition
 from ldnsite.ratelimit import is_limited
+from ldnsite.watchwords import matching as watchwords
 
 from . import moderation, notifications, subjects
 from .forms import CommentForm, EditCommentForm, ReportForm
@@ -54,6 +55,12 @@ def _form_page(request, *, subject, form, parent=None, status=200, limited=False
     )  # fmt: skip
 
 
+def _log_blocked(form, member, comment: Comment | None = None) -> None:
+    """A text refused for a blocked word: the attempt is logged (with the comment it would have changed)."""
+    if form.watched.blocked:
+        watchwords.record(form.watched, where=moderation.WATCHED_KIND, member=member, obj=comment)
+
+
 def _rate_limited(user) -> bool:
     joined_recently = timezone.now() - user.date_joined < timezone.timedelta(
         days=settings.COMMENTS_NEW_MEMBER_DAYS
@@ -87,6 +94,7 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
 
     form = CommentForm(request.POST)
     if not form.is_valid():
+        _log_blocked(form, request.user)
         return _form_page(request, subject=subject, form=form, parent=parent, status=400)
     token = form.cleaned_data["token"]
     duplicate = Comment.objects.filter(submission_token=token, author=request.user).first()
@@ -115,6 +123,7 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
             parent=parent,
             token=token,
             follow=form.cleaned_data["subscribe"],
+            watched=form.watched,
         )
     except IntegrityError:  # the same form sent twice at the same moment
         duplicate = get_object_or_404(Comment, submission_token=token, author=request.user)
@@ -126,7 +135,13 @@ def post_comment(request: HttpRequest, kind: str, slug: str, parent_pk: int | No
                              "still here; please send it again in a minute.")  # fmt: skip
         page = _form_page(request, subject=subject, form=form, parent=parent)
         return marked_unavailable(request, page, reason="not saved")
-    if comment.status == Comment.Status.HELD:
+    if comment.status == Comment.Status.HELD and form.watched.held:
+        messages.info(
+            request,
+            "Thank you. Your comment waits for a moderator before it is shown; only you can see it until it "
+            "is approved.",
+        )
+    elif comment.status == Comment.Status.HELD:
         messages.info(
             request,
             "Thank you. Your first comment waits for a moderator; only you can see it until it is approved.",
@@ -152,9 +167,13 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     # Mentions as `@Current Name`: the author never sees the ids their text keeps (ldnsite.mentions).
     shown = mention_text.as_text((pending or comment).body)
     form = EditCommentForm(request.POST or None, initial={"body": shown})
+    if request.method == "POST" and not form.is_valid():
+        _log_blocked(form, request.user, comment)
     if request.method == "POST" and form.is_valid():
         try:
-            result = moderation.edit(comment, by=request.user, body=form.cleaned_data["body"])
+            result = moderation.edit(
+                comment, by=request.user, body=form.cleaned_data["body"], watched=form.watched
+            )
         except moderation.EditWindowClosed as exc:
             form.add_error(None, f"{exc} Copy your text if you want to keep it.")
         else:

@@ -478,10 +478,11 @@ def pinned(data, world) -> str:
 def every_kind(leaver, other, moderator, article, leavers_world, make_comment, make_topic):
     """leavers_world plus what it lacks: a reply, an earlier display name, a subscription to a story that
     was withdrawn since, a comment that waits for a moderator, helpful marks (one on that story), a
-    discussion topic and a report on another's."""
+    discussion topic and a report on another's, a watched word's match."""
     from discussions import moderation as topic_moderation
     from ldnsite.accounts.names import change_display_name
     from ldnsite.helpful import marks
+    from ldnsite.watchwords.matching import record, scan
 
     world = dict(leavers_world)
     world["own_topic"] = make_topic(author=leaver, title="LOU-TOPIC-TITLE", body="LOU-TOPIC-MARKER body.")
@@ -494,6 +495,7 @@ def every_kind(leaver, other, moderator, article, leavers_world, make_comment, m
     moderation.withdraw(world["others_story"], by=other)
     change_display_name(leaver, "Leaving Louise", by=leaver)
     change_display_name(leaver, "Leaving Lou", by=moderator)
+    record(scan("LOU-WATCHED call me on 0123 456 7890"), where="comment", member=leaver)
     return world
 
 
@@ -520,12 +522,13 @@ def test_an_app_that_registers_personal_data_is_in_the_download_and_erased_with_
     )
     _, data = download(client, leaver)
     assert data["bookmarks"] == ["BOOKMARK-OF-Leaving Lou"]
-    assert list(data)[-6:] == [
+    assert list(data)[-7:] == [
         "reports",
         "bookmarks",
         "subscriptions",
         "notifications",
         "helpful_marks",
+        "watched_word_matches",
         "moderation_decisions",
     ]
 

@@ -589,7 +589,7 @@ def test_no_email_for_a_reply_taken_down_before_the_mail_goes_out(
     root = make_comment(article, ada, "Ada asks", follow=True, posted=True)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        reply = make_comment(article, bo, "Buy LDN from my shop", parent=root, posted=True)
+        reply = make_comment(article, bo, "Spam from my shop", parent=root, posted=True)
         getattr(moderation, decision)(reply, by=moderator, reason="Selling drugs")
     assert len(own_callbacks(callbacks)) == 2  # the reply's mail, then the decision's
 

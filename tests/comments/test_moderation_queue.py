@@ -95,6 +95,7 @@ def test_moderators_see_the_sections_of_every_app_in_page_order(client, moderato
         "held-heading",
         "reported-heading",
         "comment-edits",
+        "watched-words",
     ]
     assert [html.index(f'<h2 id="{key}">') for key in section_links(html)] == sorted(
         html.index(f'<h2 id="{key}">') for key in section_links(html)
@@ -175,7 +176,7 @@ def test_a_section_another_app_registers_is_shown_in_its_place(client, moderator
 
     assert section_links(html) == [
         "testimonials", "revisions", "held-topics", "recipes", "reported-topics", "held-heading",
-        "reported-heading", "comment-edits",
+        "reported-heading", "comment-edits", "watched-words",
     ]  # fmt: skip
     assert '<a href="#recipes">Recipes (2)</a>' in html and "RECIPE-ONE" in html and "RECIPE-TWO" in html
 

@@ -4,6 +4,7 @@ growing waits when the mail server fails, and never lost or turned into an error
 The worker is Celery running eagerly here (no REDIS_URL); tests/e2e runs a real worker and SMTP server.
 """
 
+import re
 import socket
 import uuid
 from datetime import timedelta
@@ -190,9 +191,9 @@ def test_a_members_words_in_a_mail_are_never_run_as_a_template(
 
     [mail] = mailoutbox
     assert title in mail.body
-    # The story's address holds its id, which may contain "49" on a database whose ids run on.
-    body = mail.body.replace(testimonial.get_absolute_url(), "")
-    assert "sys.modules" not in body and "49" not in body
+    # Links hold row ids, which on PostgreSQL can contain "49" (sequences are not reset between tests).
+    words = re.sub(r"https?://\S+", "", mail.body)
+    assert "sys.modules" not in mail.body and "49" not in words
 
 
 def test_a_broker_that_cannot_take_the_request_loses_nothing(

@@ -168,8 +168,8 @@ def test_contact_details_in_a_narrative_are_flagged(client, moderator, make_test
     html = client.get("/moderation/").content.decode()
 
     assert signal in card(html, f"testimonial-{flagged.pk}")
-    assert "Contact details or links" in card(html, f"testimonial-{flagged.pk}")
-    assert "Contact details or links" not in card(html, f"testimonial-{clean.pk}")
+    assert "Watched words:" in card(html, f"testimonial-{flagged.pk}")
+    assert "Watched words:" not in card(html, f"testimonial-{clean.pk}")
 
 
 @pytest.mark.django_db
