@@ -14,6 +14,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest
 
 from .mfa import holds_privileges, session_used_mfa
@@ -130,3 +131,22 @@ def moderator_required(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+class AuthoredQuerySet(models.QuerySet):
+    """What members write and moderators review (stories, topics...). A subclass names its `public()` door
+    and the permission that lets a moderator see every row (`moderate_permission`)."""
+
+    moderate_permission = ""
+
+    def public(self):
+        raise NotImplementedError
+
+    def visible_to(self, privileges: Privileges):
+        """Public ones for everyone; the author's own in any state; everything for a moderator acting with
+        their privileges."""
+        if privileges.has(self.moderate_permission):
+            return self.all()
+        if privileges.is_authenticated:
+            return self.public() | self.filter(author=privileges.user)
+        return self.public()
