@@ -3,7 +3,6 @@ e-mail as they chose for decisions; mentions in a topic's text. Called inside th
 the rows and the mail row commit with it. One decision, one e-mail: the notification's own, in this app's
 words (`_render_mail`)."""
 
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -51,8 +50,9 @@ def _visible_to(member):
     """Published topics, and the member's own in any state (decisions about them reach them)."""
     from .models import Topic
 
-    mine = Q(author=member) if getattr(member, "pk", None) else Q(pk__in=[])
-    return Topic.objects.filter(Q(status=Topic.Status.PUBLISHED) | mine)
+    if getattr(member, "pk", None) is None:
+        return Topic.objects.public()
+    return Topic.objects.public() | Topic.objects.filter(author=member)
 
 
 def _render_mail(notification, links) -> tuple[str, str] | None:

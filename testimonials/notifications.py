@@ -6,7 +6,6 @@ One decision, one e-mail: the e-mail is the notification's own (`render_mail` be
 words, the moderator's reason included), never a second one beside it.
 """
 
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -42,7 +41,7 @@ def _visible_to(member):
     """Published experiences, and the member's own in any state (decisions about them reach them)."""
     from .models import Testimonial
 
-    return Testimonial.objects.filter(Q(status=Testimonial.Status.APPROVED) | Q(author=member))
+    return Testimonial.objects.public() | Testimonial.objects.filter(author=member)
 
 
 def _url(testimonial) -> str:
